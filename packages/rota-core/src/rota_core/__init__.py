@@ -1,0 +1,8 @@
+"""Rota Round core app."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("rota-core")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

@@ -1,0 +1,25 @@
+"""System checks for rota-core's settings."""
+
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, register
+
+from .conf import PREFIX, SETTING_NAMES, app_settings
+
+MINIMUM = {"NUM_PROXIES": 0}  # the others must be at least 1
+
+
+@register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for name in SETTING_NAMES:
+        value = getattr(app_settings, name)
+        minimum = MINIMUM.get(name, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            errors.append(
+                Error(
+                    f"{PREFIX}{name} must be a whole number of at least {minimum}, not {value!r}.",
+                    id="rota_core.E001",
+                )
+            )
+    return errors

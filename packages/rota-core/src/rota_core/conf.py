@@ -1,0 +1,61 @@
+"""Settings of rota-core, all prefixed ``ROTA_CORE_``.
+
+Read lazily from ``django.conf.settings`` on first use and cached; the cache is dropped when
+``override_settings`` (or anything sending ``setting_changed``) changes one of them.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+PREFIX = "ROTA_CORE_"
+
+
+class AppSettings:
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
+
+    def _get(self, name: str, default: Any) -> Any:
+        if name not in self._cache:
+            self._cache[name] = getattr(settings, PREFIX + name, default)
+        return self._cache[name]
+
+    def reload(self, *, setting: str, **kwargs: Any) -> None:
+        if setting.startswith(PREFIX):
+            self._cache.clear()
+
+    @property
+    def NUM_PROXIES(self) -> int:
+        """How many reverse proxies in front of the site append to X-Forwarded-For.
+
+        0 (the default) trusts only REMOTE_ADDR, so a client cannot choose its own address by
+        sending the header. With N > 0 the client is the N-th address from the right.
+        """
+        return self._get("NUM_PROXIES", 0)
+
+    @property
+    def LOGIN_FAILURES_PER_USERNAME(self) -> int:
+        """Failed logins allowed for one username (any case) within the window; then 429."""
+        return self._get("LOGIN_FAILURES_PER_USERNAME", 5)
+
+    @property
+    def LOGIN_FAILURES_PER_IP(self) -> int:
+        """Failed logins allowed from one client address within the window; then 429."""
+        return self._get("LOGIN_FAILURES_PER_IP", 20)
+
+    @property
+    def LOGIN_WINDOW_SECONDS(self) -> int:
+        """Length of the window in which failed logins are counted, from the first failure."""
+        return self._get("LOGIN_WINDOW_SECONDS", 900)
+
+
+SETTING_NAMES = (
+    "NUM_PROXIES",
+    "LOGIN_FAILURES_PER_USERNAME",
+    "LOGIN_FAILURES_PER_IP",
+    "LOGIN_WINDOW_SECONDS",
+)
+
+app_settings = AppSettings()
+setting_changed.connect(app_settings.reload, dispatch_uid="rota_core.conf.reload")

@@ -1,0 +1,1 @@
+"""Test helpers for sites and apps built on rota-core (needs the ``testing`` extra)."""

@@ -1,0 +1,17 @@
+from rota_core.checks import check_settings
+
+
+def test_default_settings_pass():
+    assert check_settings() == []
+
+
+def test_bad_values_are_reported(settings):
+    settings.ROTA_CORE_NUM_PROXIES = -1
+    settings.ROTA_CORE_LOGIN_WINDOW_SECONDS = "900"
+
+    messages = [error.msg for error in check_settings()]
+
+    assert messages == [
+        "ROTA_CORE_NUM_PROXIES must be a whole number of at least 0, not -1.",
+        "ROTA_CORE_LOGIN_WINDOW_SECONDS must be a whole number of at least 1, not '900'.",
+    ]

@@ -1,0 +1,45 @@
+"""Query filters (django-filter): bad values answer 400 naming the parameter."""
+
+import django_filters
+from django.db.models import Q
+
+from rota_core.models import Person
+
+from ..models import Override, Rota, Shift
+
+
+class RotaFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = Rota
+        fields = ["is_active", "cadence"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(slug__icontains=value))
+
+
+class ShiftFilter(django_filters.FilterSet):
+    rota = django_filters.ModelChoiceFilter(queryset=Rota.objects.all())
+    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    start = django_filters.IsoDateTimeFilter(method="ending_after", label="overlaps from")
+    end = django_filters.IsoDateTimeFilter(method="starting_before", label="overlaps until")
+
+    class Meta:
+        model = Shift
+        fields = ["rota", "person", "source", "conflict"]
+
+    def ending_after(self, queryset, name, value):
+        return queryset.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=value))
+
+    def starting_before(self, queryset, name, value):
+        return queryset.filter(starts_at__lt=value)
+
+
+class OverrideFilter(django_filters.FilterSet):
+    rota = django_filters.ModelChoiceFilter(queryset=Rota.objects.all())
+    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+
+    class Meta:
+        model = Override
+        fields = ["rota", "person"]

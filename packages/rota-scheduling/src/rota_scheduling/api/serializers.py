@@ -1,0 +1,257 @@
+"""Serializers validate and shape; the services apply the rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rota_core.api.fields import ModelSerializer, UTCDateTimeField, utc_iso
+from rota_core.models import Person
+
+from ..models import Cadence, Override, Rota, Shift, SkipPolicy
+from ..selectors import OnDuty, RotaNow, rotas_now
+from ..services import override_create, rota_create, rota_update
+
+MAX_WINDOW = timedelta(days=366)
+SEGMENT_SOURCES = [("rotation", "rotation"), ("manual", "manual"), ("override", "override")]
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def person_ref(person_id: int | None, names: dict[int, str]) -> dict | None:
+    if person_id is None:
+        return None
+    return {"id": person_id, "name": names.get(person_id, "")}
+
+
+class HolderSerializer(serializers.Serializer):
+    person = PersonRefSerializer(allow_null=True)
+    starts_at = UTCDateTimeField(allow_null=True)
+    ends_at = UTCDateTimeField(allow_null=True)
+    source = serializers.ChoiceField(choices=SEGMENT_SOURCES)
+    conflict = serializers.BooleanField()
+
+
+class NextSerializer(serializers.Serializer):
+    person = PersonRefSerializer(allow_null=True)
+    starts_at = UTCDateTimeField()
+
+
+def holder_data(holder: OnDuty | None, names: dict[int, str]) -> dict | None:
+    if holder is None or holder.person_id is None:
+        return None
+    return {
+        "person": person_ref(holder.person_id, names),
+        "starts_at": utc_iso(holder.starts_at),
+        "ends_at": utc_iso(holder.ends_at),
+        "source": holder.source,
+        "conflict": holder.conflict,
+    }
+
+
+class RotaSerializer(ModelSerializer):
+    members = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="Person ids in rota order.",
+    )
+    timezone = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=64,
+        help_text="IANA zone; null follows the system zone.",
+    )  # fmt: skip
+    cadence = serializers.ChoiceField(choices=Cadence.choices)
+    skip_policy = serializers.ChoiceField(choices=SkipPolicy.choices, required=False)
+    interval = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        allow_empty=False,
+        help_text="Daily cadence: days handoffs may fall on (Monday = 0).",
+    )
+    current = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField()
+    next_handoff_at = serializers.SerializerMethodField()
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rota
+        fields = [
+            "id", "name", "slug", "description", "timezone", "cadence", "interval",
+            "starts_on", "handoff_time", "weekdays", "skip_policy", "reminder_minutes",
+            "is_active", "members", "current", "next", "next_handoff_at", "calendar_url",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False, "validators": []}, "name": {"validators": []}}
+
+    # -- reading ---------------------------------------------------------------------------
+    def _now(self, rota: Rota) -> RotaNow:
+        cache = self.context.setdefault("rotas_now", {})
+        if rota.id not in cache:
+            cache.update(rotas_now(rotas=[rota]))
+        return cache[rota.id]
+
+    def _names(self) -> dict[int, str]:
+        names = self.context.get("person_names")
+        if names is None:
+            names = self.context["person_names"] = {}
+        return names
+
+    def _ensure_names(self, ids) -> dict[int, str]:
+        names = self._names()
+        missing = {i for i in ids if i is not None and i not in names}
+        if missing:
+            names.update(Person.objects.filter(id__in=missing).values_list("id", "name"))
+        return names
+
+    def to_representation(self, rota: Rota) -> dict:
+        data = super().to_representation(rota)
+        data["members"] = [m.person_id for m in sorted(rota.memberships.all(), key=_position)]
+        return data
+
+    @extend_schema_field(HolderSerializer(allow_null=True))
+    def get_current(self, rota: Rota) -> dict | None:
+        now = self._now(rota)
+        holder = now.current
+        return holder_data(holder, self._ensure_names([holder and holder.person_id]))
+
+    @extend_schema_field(NextSerializer(allow_null=True))
+    def get_next(self, rota: Rota) -> dict | None:
+        upcoming = self._now(rota).next
+        if upcoming is None or upcoming.person_id is None:
+            return None
+        names = self._ensure_names([upcoming.person_id])
+        return {
+            "person": person_ref(upcoming.person_id, names),
+            "starts_at": utc_iso(self._now(rota).next_handoff_at),
+        }
+
+    @extend_schema_field(UTCDateTimeField(allow_null=True))
+    def get_next_handoff_at(self, rota: Rota) -> str | None:
+        return utc_iso(self._now(rota).next_handoff_at)
+
+    @extend_schema_field(serializers.URLField())
+    def get_calendar_url(self, rota: Rota) -> str:
+        path = reverse("rota-calendar-feed", kwargs={"token": rota.calendar_token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    # -- writing ---------------------------------------------------------------------------
+    def _split(self, validated: dict) -> tuple[dict, list[int] | None]:
+        members = validated.pop("members", None)
+        return validated, members
+
+    def create(self, validated: dict) -> Rota:
+        fields, members = self._split(validated)
+        return rota_create(fields=fields, members=members or [])
+
+    def update(self, rota: Rota, validated: dict) -> Rota:
+        fields, members = self._split(validated)
+        return rota_update(rota=rota, fields=fields, members=members)
+
+
+def _position(membership) -> int:
+    return membership.position
+
+
+class ShiftSerializer(ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = [
+            "id", "rota", "person", "person_name", "starts_at", "ends_at", "source",
+            "conflict", "passed_over",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class OverrideSerializer(ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Override
+        fields = [
+            "id", "rota", "person", "person_name", "starts_at", "ends_at", "reason",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at"]
+
+    def create(self, validated: dict) -> Override:
+        request = self.context.get("request")
+        user = request.user if request and request.user.is_authenticated else None
+        return override_create(created_by=user, **validated)
+
+
+class WindowSerializer(serializers.Serializer):
+    """``?start=&end=`` of a window (ISO 8601; naive means UTC)."""
+
+    start = UTCDateTimeField(required=False)
+    end = UTCDateTimeField(required=False)
+
+    def __init__(self, *args, default_span: timedelta, default_past: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_span = default_span
+        self.default_past = default_past
+
+    def validate(self, attrs: dict) -> dict:
+        now = timezone.now()
+        start, end = attrs.get("start"), attrs.get("end")
+        if start is None and end is None:
+            start, end = (now - self.default_span, now) if self.default_past else (now, now + self.default_span)
+        elif start is None:
+            start = end - self.default_span
+        elif end is None:
+            end = start + self.default_span
+        if end <= start:
+            raise serializers.ValidationError({"end": ["end must be after start."]})
+        if end - start > MAX_WINDOW:
+            raise serializers.ValidationError({"end": ["The window may span at most 366 days."]})
+        return {"start": start, "end": end}
+
+
+class SegmentSerializer(serializers.Serializer):
+    start = UTCDateTimeField()
+    end = UTCDateTimeField()
+    person = PersonRefSerializer(allow_null=True)
+    source = serializers.ChoiceField(choices=SEGMENT_SOURCES)
+    conflict = serializers.BooleanField()
+
+
+class RotaRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class OnCallSerializer(serializers.Serializer):
+    rota = RotaRefSerializer()
+    person = PersonRefSerializer(allow_null=True)
+    starts_at = UTCDateTimeField(allow_null=True)
+    ends_at = UTCDateTimeField(allow_null=True)
+    source = serializers.ChoiceField(choices=SEGMENT_SOURCES)
+
+
+class AtSerializer(serializers.Serializer):
+    at = UTCDateTimeField(required=False)
+
+
+class StatsRowSerializer(serializers.Serializer):
+    person = PersonRefSerializer()
+    shifts = serializers.IntegerField()
+    hours = serializers.FloatField()
+    passed_over = serializers.IntegerField()
+
+
+class CalendarTokenSerializer(serializers.Serializer):
+    calendar_token = serializers.CharField()
+    calendar_url = serializers.URLField()
+

@@ -1,0 +1,196 @@
+"""Thin views: parse, call a selector or service, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rota_core.api.fields import utc_iso
+from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.models import Person
+from rota_core.selectors import person_for_user
+from rota_core.services import person_rotate_calendar_token
+
+from ..models import Override, Rota, Shift
+from ..selectors import oncall_at, rota_segments, rota_stats, rotas_for_api, rotas_now
+from ..services import override_delete, rota_advance, rota_delete
+from . import serializers as s
+from .filters import OverrideFilter, RotaFilter, ShiftFilter
+from .renderers import CSVRenderer
+
+WINDOW_PARAMS = [
+    OpenApiParameter("start", type=str, description="ISO 8601 instant (naive means UTC)"),
+    OpenApiParameter("end", type=str, description="ISO 8601 instant; at most 366 days after start"),
+]
+
+
+class ChangePermission(permissions.BasePermission):
+    """The model's change permission, for actions that change state through POST."""
+
+    def has_permission(self, request, view) -> bool:
+        meta = view.get_queryset().model._meta
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
+        )
+
+
+def _window(request, *, default_span: timedelta, default_past: bool = False) -> dict:
+    params = s.WindowSerializer(
+        data=request.query_params, default_span=default_span, default_past=default_past
+    )
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+def _names(ids) -> dict[int, str]:
+    return dict(Person.objects.filter(id__in={i for i in ids if i}).values_list("id", "name"))
+
+
+class RotaViewSet(viewsets.ModelViewSet):
+    serializer_class = s.RotaSerializer
+    permission_classes = [SignedInReadModelPermsWrite]
+    filterset_class = RotaFilter
+    queryset = Rota.objects.all()
+
+    def get_queryset(self):
+        return rotas_for_api()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = self.get_serializer_context()
+        context["rotas_now"] = rotas_now(rotas=page)
+        holders = [h for now in context["rotas_now"].values() for h in (now.current, now.next) if h]
+        context["person_names"] = _names(h.person_id for h in holders)
+        data = self.get_serializer_class()(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    def perform_destroy(self, instance: Rota) -> None:
+        rota_delete(rota=instance)
+
+    @extend_schema(parameters=WINDOW_PARAMS, responses=s.SegmentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def schedule(self, request, pk=None):
+        """Who is on duty over the window: stored history before now, projection after."""
+        rota = self.get_object()
+        window = _window(request, default_span=timedelta(days=30))
+        segments = rota_segments(rota=rota, start=window["start"], end=window["end"])
+        names = _names(seg.person for seg in segments)
+        return Response(
+            [
+                {
+                    "start": utc_iso(seg.start),
+                    "end": utc_iso(seg.end),
+                    "person": s.person_ref(seg.person, names),
+                    "source": seg.source,
+                    "conflict": seg.conflict,
+                }
+                for seg in segments
+            ]
+        )
+
+    @extend_schema(request=None, responses=s.RotaSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    def advance(self, request, pk=None):
+        """Manual handoff: the current shift ends now."""
+        rota = rota_advance(rota=self.get_object())
+        return Response(self.get_serializer(rotas_for_api().get(pk=rota.pk)).data)
+
+    @extend_schema(parameters=WINDOW_PARAMS, responses=s.StatsRowSerializer(many=True))
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    def stats(self, request, pk=None, format=None):
+        """Per person over the window (default the last 30 days): shifts taken, hours on
+        duty (overrides count for the coverer), times passed over. ``?format=csv`` for CSV."""
+        rota = self.get_object()
+        window = _window(request, default_span=timedelta(days=30), default_past=True)
+        rows = rota_stats(rota=rota, start=window["start"], end=window["end"])
+        names = _names(row.person_id for row in rows)
+        return Response(
+            [
+                {
+                    "person": s.person_ref(row.person_id, names),
+                    "shifts": row.shifts,
+                    "hours": row.hours,
+                    "passed_over": row.passed_over,
+                }
+                for row in rows
+            ]
+        )
+
+
+class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ShiftSerializer
+    permission_classes = [SignedInReadModelPermsWrite]
+    filterset_class = ShiftFilter
+    queryset = Shift.objects.select_related("person").order_by("-starts_at", "id")
+
+
+class OverrideViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.OverrideSerializer
+    permission_classes = [SignedInReadModelPermsWrite]
+    filterset_class = OverrideFilter
+    queryset = Override.objects.select_related("person").order_by("starts_at", "id")
+
+    def perform_destroy(self, instance: Override) -> None:
+        override_delete(override=instance)
+
+
+class OnCallView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("at", type=str, description="ISO 8601 instant (default now)")],
+        responses=s.OnCallSerializer(many=True),
+    )
+    def get(self, request):
+        """Who is on duty at ``at`` on every active rota."""
+        params = s.AtSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = oncall_at(at=params.validated_data.get("at") or timezone.now())
+        names = _names(row.person_id for row in rows)
+        return Response(
+            [
+                {
+                    "rota": {"id": row.rota.id, "name": row.rota.name, "slug": row.rota.slug},
+                    "person": s.person_ref(row.person_id, names),
+                    "starts_at": utc_iso(row.starts_at),
+                    "ends_at": utc_iso(row.ends_at),
+                    "source": row.source,
+                }
+                for row in rows
+            ]
+        )
+
+
+class PersonCalendarTokenView(APIView):
+    """Rotate a person's calendar token (the old feed URL stops working)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
+    def post(self, request, pk: int):
+        person = get_object_or_404(Person, pk=pk)
+        own = person_for_user(user=request.user)
+        if not (request.user.has_perm("rota_core.change_person") or (own and own.pk == person.pk)):
+            self.permission_denied(request, message="You may only rotate your own calendar token.")
+        with transaction.atomic():
+            token = person_rotate_calendar_token(person=person)
+        url = request.build_absolute_uri(reverse("rota-calendar-feed", kwargs={"token": token}))
+        return Response({"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,118 @@
+"""A rota's timeline over a window: shifts, with overrides laid on top, tiling the window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .availability import PersonId
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Who is on duty over [start, end); ``person`` is None where nobody is scheduled."""
+
+    start: datetime
+    end: datetime
+    person: PersonId | None
+    source: str
+    conflict: bool
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An override: ``person`` covers [start, end) whoever the rotation has there."""
+
+    start: datetime
+    end: datetime
+    person: PersonId
+
+
+def build_segments(
+    *,
+    shifts: Sequence[Any],
+    overrides: Sequence[Cover],
+    window_start: datetime,
+    window_end: datetime,
+) -> list[Segment]:
+    """Segments tiling [window_start, window_end) exactly, in order.
+
+    ``shifts`` are ``(start, end, person, source, conflict)`` tuples or objects with those
+    attributes (e.g. PlannedShift). Each shift stays its own segment, so consecutive turns of
+    one person still show the handoff; each override is one segment however many shifts it
+    spans; time nobody holds is a segment with ``person=None``. Should shifts or overrides
+    overlap, the earlier-starting one keeps the contested time.
+    """
+    if window_start >= window_end:
+        raise ValueError("window_start must be before window_end")
+    base = _base_layer(shifts, window_start, window_end)
+    covers = _clipped_covers(overrides, window_start, window_end)
+    if not covers:
+        return base
+
+    result: list[Segment] = []
+    first_cover = 0
+    for piece in base:
+        # Covers are sorted and disjoint: skip those that end before this piece starts.
+        while first_cover < len(covers) and covers[first_cover].end <= piece.start:
+            first_cover += 1
+        cursor = piece.start
+        i = first_cover
+        while i < len(covers) and covers[i].start < piece.end:
+            if covers[i].start > cursor:
+                result.append(_piece(piece, cursor, covers[i].start))
+            cursor = max(cursor, covers[i].end)
+            i += 1
+        if cursor < piece.end:
+            result.append(_piece(piece, cursor, piece.end))
+    result.extend(covers)
+    result.sort(key=lambda segment: segment.start)
+    return result
+
+
+def _base_layer(
+    shifts: Sequence[Any], window_start: datetime, window_end: datetime
+) -> list[Segment]:
+    """The shifts clipped to the window, with the holes between them filled by nobody."""
+    pieces = sorted((_as_segment(shift) for shift in shifts), key=lambda segment: segment.start)
+    layer: list[Segment] = []
+    cursor = window_start
+    for shift in pieces:
+        start, end = max(shift.start, cursor), min(shift.end, window_end)
+        if start >= end:
+            continue
+        if start > cursor:
+            layer.append(Segment(cursor, start, None, "rotation", False))
+        layer.append(_piece(shift, start, end))
+        cursor = end
+    if cursor < window_end:
+        layer.append(Segment(cursor, window_end, None, "rotation", False))
+    return layer
+
+
+def _clipped_covers(
+    overrides: Sequence[Cover], window_start: datetime, window_end: datetime
+) -> list[Segment]:
+    covers: list[Segment] = []
+    cursor = window_start
+    for cover in sorted(overrides, key=lambda cover: cover.start):
+        start, end = max(cover.start, cursor), min(cover.end, window_end)
+        if start < end:
+            covers.append(Segment(start, end, cover.person, "override", False))
+            cursor = end
+    return covers
+
+
+def _as_segment(shift: Any) -> Segment:
+    if hasattr(shift, "person"):
+        return Segment(shift.start, shift.end, shift.person, shift.source, shift.conflict)
+    start, end, person, source, conflict = shift
+    return Segment(start, end, person, source, conflict)
+
+
+def _piece(segment: Segment, start: datetime, end: datetime) -> Segment:
+    if segment.start == start and segment.end == end:
+        return segment
+    return Segment(start, end, segment.person, segment.source, segment.conflict)

@@ -1,0 +1,91 @@
+"""iCalendar (RFC 5545) feeds of a person's or a rota's shifts, reached by a secret token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from rota_core.models import Person
+
+from .adapters import rota_zone
+from .engine import Segment
+from .models import Rota
+from .selectors import rota_segments
+
+PAST = timedelta(days=30)
+FUTURE = timedelta(days=180)
+PRODID = "-//Rota Round//Duty rota feed//EN"
+
+
+def segment_uid(rota: Rota, segment: Segment) -> str:
+    """Stable across fetches: the same rota, start and source give the same event."""
+    return f"rota{rota.pk}-{segment.start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{segment.source}@rota-round"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _event(rota: Rota, segment: Segment, names: dict[int, str], stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", segment_uid(rota, segment))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", segment.start.astimezone(UTC))
+    event.add("dtend", segment.end.astimezone(UTC))
+    who = names.get(segment.person, "nobody")
+    suffix = " (override)" if segment.source == "override" else ""
+    event.add("summary", f"{rota.name}: {who} on duty{suffix}")
+    event.add("description", f"Rota {rota.name} ({rota_zone(rota).key}); source {segment.source}.")
+    if segment.conflict:
+        event.add("categories", ["conflict"])
+    return event
+
+
+def _segments(rota: Rota, now: datetime) -> list[Segment]:
+    return [s for s in rota_segments(rota=rota, start=now - PAST, end=now + FUTURE) if s.person]
+
+
+def _response(cal: Calendar, filename: str) -> HttpResponse:
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def calendar_feed(request, token: str) -> HttpResponse:
+    now = timezone.now()
+    rota = Rota.objects.filter(calendar_token=token).first()
+    if rota is not None:
+        cal = _calendar(f"{rota.name} rota")
+        segments = _segments(rota, now)
+        names = dict(
+            Person.objects.filter(id__in={s.person for s in segments}).values_list("id", "name")
+        )
+        for segment in segments:
+            cal.add_component(_event(rota, segment, names, now))
+        return _response(cal, rota.slug)
+    person = Person.objects.filter(calendar_token=token).first()
+    if person is None:
+        raise Http404("No calendar for this token.")
+    cal = _calendar(f"{person.name} on duty")
+    names = {person.pk: person.name}
+    rotas = Rota.objects.filter(
+        id__in=set(person.rota_memberships.values_list("rota_id", flat=True))
+        | set(person.shifts.values_list("rota_id", flat=True))
+        | set(person.overrides.values_list("rota_id", flat=True))
+    ).prefetch_related("memberships")
+    for rota in rotas:
+        for segment in _segments(rota, now):
+            if segment.person == person.pk:
+                cal.add_component(_event(rota, segment, names, now))
+    return _response(cal, "on-duty")

@@ -1,0 +1,35 @@
+"""``rota rotate``: one rotation sweep in the foreground (a cron fallback, and for tests)."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from rota_core.models import Person
+from rota_scheduling.services import announce_started_overrides, rotate_due
+
+
+class Command(BaseCommand):
+    help = "Store every due handoff now and print what was stored."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        result = rotate_due(now=now)
+        names = dict(
+            Person.objects.filter(id__in={s.person_id for s in result.shifts}).values_list(
+                "id", "name"
+            )
+        )
+        for shift in result.shifts:
+            self.stdout.write(
+                f"{shift.rota.name}: {names[shift.person_id]} from "
+                f"{shift.starts_at:%Y-%m-%d %H:%M}Z to {shift.ends_at:%Y-%m-%d %H:%M}Z"
+                + (" (conflict)" if shift.conflict else "")
+            )
+        overrides = announce_started_overrides(now=now)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Stored {len(result.shifts)} shift(s) for {result.rotas} rota(s); "
+                f"{overrides} override(s) started."
+            )
+        )
+        for rota_id in result.failed:
+            self.stderr.write(f"rota {rota_id} failed and stays due (see the log)")

@@ -1,0 +1,85 @@
+"""Receivers for events of the apps below this one (rota-settings, rota-core)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from rota_core.models import Person, Unavailability
+
+from .models import Membership
+from .services.changes import diff_turns
+from .selectors import CHANGE_HORIZON, turns_by_person
+from .signals import schedule_changed
+
+
+def follow_system_timezone(sender, **kwargs) -> None:
+    from .services import rotas_follow_system_timezone
+
+    rotas_follow_system_timezone()
+
+
+# Leave and deactivation change who is available, so they can move future turns: compare each
+# affected rota's next 14 days before and after the write (schedule_changed, cause
+# "unavailability"). "Before" is taken in pre_save/pre_delete, while the database still holds
+# the old row.
+
+def _rota_ids(person_id: int) -> list[int]:
+    return list(
+        Membership.objects.filter(person_id=person_id, rota__is_active=True).values_list(
+            "rota_id", flat=True
+        )
+    )
+
+
+def _snapshot(person_id: int) -> dict:
+    from .models import Rota
+
+    now = timezone.now()
+    window = (now, now + CHANGE_HORIZON)
+    rotas = Rota.objects.filter(id__in=_rota_ids(person_id)).select_related("current_shift")
+    return {
+        "window": window,
+        "turns": {r.id: turns_by_person(rota=r, start=window[0], end=window[1]) for r in rotas},
+    }
+
+
+def _before(sender, instance, **kwargs) -> None:
+    person_id = instance.pk if isinstance(instance, Person) else instance.person_id
+    if person_id is None:
+        return
+    if isinstance(instance, Person):
+        old = Person.objects.filter(pk=person_id).values_list("is_active", flat=True).first()
+        if old is None or old == instance.is_active:
+            return
+    instance._rota_turns_before = _snapshot(person_id)
+
+
+def _after(sender, instance, **kwargs) -> None:
+    snapshot = instance.__dict__.pop("_rota_turns_before", None)
+    if not snapshot:
+        return
+    from .models import Rota
+
+    start, end = snapshot["window"]
+    for rota in Rota.objects.filter(id__in=snapshot["turns"]).select_related("current_shift"):
+        changes = diff_turns(
+            snapshot["turns"][rota.id], turns_by_person(rota=rota, start=start, end=end)
+        )
+        if changes:
+            schedule_changed.send(
+                sender=Rota,
+                rota=rota,
+                changes=changes,
+                window=(start, end),
+                cause="unavailability",
+            )
+
+
+def connect_availability_receivers() -> None:
+    for model in (Unavailability, Person):
+        uid = f"rota_scheduling.availability.{model.__name__}"
+        pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}.pre_save")
+        post_save.connect(_after, sender=model, dispatch_uid=f"{uid}.post_save")
+    pre_delete.connect(_before, sender=Unavailability, dispatch_uid="rota_scheduling.unav.pre_del")
+    post_delete.connect(_after, sender=Unavailability, dispatch_uid="rota_scheduling.unav.post_del")

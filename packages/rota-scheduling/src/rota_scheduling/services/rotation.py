@@ -1,0 +1,227 @@
+"""The rotation state machine of one rota: start, catch up, reschedule, stop, advance.
+
+Callers hold the rota's row lock (``locked_rota``) and save the state fields afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from ..adapters import (
+    load_availability,
+    member_ids,
+    rota_cycle_state,
+    rota_recurrence,
+    store_cycle_state,
+)
+from ..engine import Availability, CycleState, PlannedShift, assign, project
+from ..models import Override, Rota, Shift, ShiftSource
+from ..signals import shift_started
+
+# Catch-up after downtime stores at most this many shifts per rota per sweep; the rest
+# follow in the next sweep (a daily rota would need 13 years of downtime to reach it).
+MAX_CATCH_UP = 5000
+
+STATE_FIELDS = [
+    "next_handoff_at",
+    "next_boundary",
+    "current_shift",
+    "cycle_person",
+    "cycle_index",
+    "owed",
+    "remind_at",
+    "reminded_for",
+    "updated_at",
+]
+
+
+def locked_rota(rota_id: int) -> Rota:
+    """The rota under a row lock (callers are inside transaction.atomic)."""
+    return Rota.objects.select_for_update(of=("self",)).get(pk=rota_id)
+
+
+def set_next_handoff(rota: Rota, k: int | None, at: datetime | None) -> None:
+    rota.next_boundary = k
+    rota.next_handoff_at = at
+    already_reminded = at is not None and rota.reminded_for == at
+    if at is None or rota.reminder_minutes is None or already_reminded:
+        rota.remind_at = None
+    else:
+        rota.remind_at = at - timedelta(minutes=rota.reminder_minutes)
+
+
+def stop_rotation(rota: Rota) -> None:
+    """Paused, or no members left: the current assignee stays until rotation resumes."""
+    set_next_handoff(rota, None, None)
+    shift = rota.current_shift
+    if shift is not None and shift.ends_at is not None:
+        shift.ends_at = None
+        shift.save(update_fields=["ends_at"])
+
+
+def _store(rota: Rota, planned: PlannedShift) -> Shift:
+    shift, _ = Shift.objects.update_or_create(
+        rota=rota,
+        starts_at=planned.start,
+        defaults={
+            "person_id": planned.person,
+            "ends_at": planned.end,
+            "boundary": planned.k,
+            "source": planned.source,
+            "conflict": planned.conflict,
+            "passed_over": list(planned.passed_over),
+        },
+    )
+    return shift
+
+
+def start_rotation(rota: Rota, *, now: datetime) -> Shift | None:
+    """SPEC "Start": store the shift of the boundary period containing ``now`` at once, given
+    to the member at k mod n subject to availability; before B_0 nobody is on duty yet."""
+    members = member_ids(rota)
+    recurrence = rota_recurrence(rota)
+    k = recurrence.index_at(now)
+    if k < 0:
+        store_cycle_state(rota, CycleState.starting_at(0, len(members)))
+        rota.current_shift = None
+        set_next_handoff(rota, 0, recurrence.boundary(0))
+        return None
+    shifts, state = project(
+        recurrence=recurrence,
+        members=members,
+        state=CycleState.starting_at(k, len(members)),
+        policy=rota.skip_policy,
+        availability=load_availability(members, since=recurrence.boundary(k)),
+        from_k=k,
+        until=now + timedelta(microseconds=1),
+        limit=1,
+    )
+    shift = _store(rota, shifts[0])
+    store_cycle_state(rota, state)
+    rota.current_shift = shift
+    set_next_handoff(rota, k + 1, shifts[0].end)
+    return shift
+
+
+def reschedule_rotation(rota: Rota, *, now: datetime) -> None:
+    """Keep the current assignee; the next handoff is the first boundary after ``now``."""
+    recurrence = rota_recurrence(rota)
+    k = recurrence.first_after(now)
+    at = recurrence.boundary(k)
+    set_next_handoff(rota, k, at)
+    shift = rota.current_shift
+    if shift is not None and shift.ends_at != at:
+        shift.ends_at = at
+        shift.save(update_fields=["ends_at"])
+
+
+def sync_rotation(rota: Rota, *, now: datetime, redefined: bool = False) -> Shift | None:
+    """Bring the state in line with is_active, members and the definition after an edit.
+    Returns a shift that started because of it (to announce), if any."""
+    if not rota.is_active or not member_ids(rota):
+        stop_rotation(rota)
+        return None
+    if rota.current_shift_id is None:
+        return start_rotation(rota, now=now)
+    if redefined or rota.next_handoff_at is None:
+        reschedule_rotation(rota, now=now)
+    return None
+
+
+def catch_up(
+    rota: Rota, *, now: datetime, availability: Availability | None = None
+) -> list[Shift]:
+    """Store every boundary the rota passed (downtime included) and move its state on."""
+    if not rota.is_active or rota.next_handoff_at is None or rota.next_handoff_at > now:
+        return []
+    members = member_ids(rota)
+    if not members:
+        stop_rotation(rota)
+        return []
+    if availability is None:
+        availability = load_availability(members, since=rota.next_handoff_at)
+    planned, state = project(
+        recurrence=rota_recurrence(rota),
+        members=members,
+        state=rota_cycle_state(rota),
+        policy=rota.skip_policy,
+        availability=availability,
+        from_k=rota.next_boundary,
+        until=now + timedelta(microseconds=1),
+        limit=MAX_CATCH_UP,
+    )
+    if not planned:
+        return []
+    current = rota.current_shift
+    if current is not None and (current.ends_at is None or current.ends_at > planned[0].start):
+        current.ends_at = planned[0].start
+        current.save(update_fields=["ends_at"])
+    shifts = Shift.objects.bulk_create(
+        Shift(
+            rota=rota,
+            person_id=p.person,
+            starts_at=p.start,
+            ends_at=p.end,
+            boundary=p.k,
+            source=p.source,
+            conflict=p.conflict,
+            passed_over=list(p.passed_over),
+        )
+        for p in planned
+    )
+    store_cycle_state(rota, state)
+    rota.current_shift = shifts[-1]
+    last = planned[-1]
+    set_next_handoff(rota, last.k + 1, last.end)
+    return shifts
+
+
+def advance_rotation(rota: Rota, *, now: datetime) -> Shift:
+    """End the current shift now; the next assignee holds it until the next boundary."""
+    members = member_ids(rota)
+    end = rota.next_handoff_at
+    availability = load_availability(members, since=now)
+    turn = assign(
+        members=members,
+        state=rota_cycle_state(rota),
+        policy=rota.skip_policy,
+        is_available=availability.for_shift(now, end),
+    )
+    current = rota.current_shift
+    if current is not None:
+        current.ends_at = now
+        current.save(update_fields=["ends_at"])
+    shift = Shift.objects.create(
+        rota=rota,
+        person_id=turn.person,
+        starts_at=now,
+        ends_at=end,
+        boundary=rota.next_boundary - 1,
+        source=ShiftSource.MANUAL,
+        conflict=turn.conflict,
+        passed_over=list(turn.passed_over),
+    )
+    store_cycle_state(rota, turn.state)
+    rota.current_shift = shift
+    return shift
+
+
+def cover_at(rota: Rota, at: datetime) -> Override | None:
+    return (
+        Override.objects.filter(rota=rota, starts_at__lte=at)
+        .filter(Q(ends_at__gt=at))
+        .select_related("person")
+        .first()
+    )
+
+
+def announce_shift(rota: Rota, shift: Shift) -> None:
+    """Send shift_started for a stored shift; an override in force at its start means the
+    covering person is the one on duty."""
+    override = cover_at(rota, shift.starts_at)
+    person = override.person if override else shift.person
+    shift_started.send(
+        sender=Rota, rota=rota, shift=shift, person=person, override=override
+    )

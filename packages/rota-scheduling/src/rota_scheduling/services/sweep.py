@@ -1,0 +1,104 @@
+"""The rotation sweep and the reminders, run by Celery beat (and `rota rotate`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from rota_core.models import Person
+
+from ..adapters import load_availability, member_ids
+from ..models import Rota, Shift
+from ..selectors import rota_on_duty
+from ..signals import shift_upcoming
+from .rotation import STATE_FIELDS, announce_shift, catch_up
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class SweepResult:
+    rotas: int = 0
+    shifts: list[Shift] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
+    """Store every due handoff of every active rota, one transaction per batch.
+
+    Rows are taken with ``FOR UPDATE SKIP LOCKED``: concurrent sweeps split the work and
+    never store a shift twice (a unique (rota, starts_at) backs that up). Each rota is
+    rotated inside a savepoint: a failure rolls back that rota alone, never half of it.
+    ``shift_started`` goes out once per rota per sweep, for its latest shift.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Rota.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(is_active=True, next_handoff_at__lte=now, id__gt=last_id)
+                .select_related("current_shift")
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                return result
+            last_id = batch[-1].id
+            prefetch_related_objects(batch, "memberships")
+            since = min(rota.next_handoff_at for rota in batch)
+            availability = load_availability(
+                {pid for rota in batch for pid in member_ids(rota)}, since=since
+            )
+            for rota in batch:
+                _rotate_one(rota, now=now, availability=availability, result=result)
+
+
+def _rotate_one(rota: Rota, *, now: datetime, availability, result: SweepResult) -> None:
+    try:
+        with transaction.atomic():
+            shifts = catch_up(rota, now=now, availability=availability)
+            rota.save(update_fields=STATE_FIELDS)
+            if shifts:
+                announce_shift(rota, shifts[-1])
+    except Exception:
+        logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
+        result.failed.append(rota.pk)
+        return
+    result.rotas += 1
+    result.shifts.extend(shifts)
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """shift_upcoming once per (rota, handoff) once ``reminder_minutes`` before it has come."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        due = (
+            Rota.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(is_active=True, remind_at__lte=now, next_handoff_at__gt=now)
+            .prefetch_related("memberships")
+        )
+        for rota in due:
+            upcoming = rota_on_duty(rota=rota, at=rota.next_handoff_at)
+            rota.reminded_for = rota.next_handoff_at
+            rota.remind_at = None
+            rota.save(update_fields=["reminded_for", "remind_at", "updated_at"])
+            if upcoming.person_id is None:
+                continue
+            shift_upcoming.send(
+                sender=Rota,
+                rota=rota,
+                starts_at=rota.next_handoff_at,
+                ends_at=upcoming.ends_at,
+                person=Person.objects.get(pk=upcoming.person_id),
+            )
+            sent += 1
+    return sent

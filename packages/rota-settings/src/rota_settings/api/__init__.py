@@ -1,0 +1,1 @@
+"""The JSON API of this app (routes in ``rota_settings.urls``)."""

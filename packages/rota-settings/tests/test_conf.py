@@ -1,0 +1,18 @@
+from django.test import override_settings
+
+from rota_settings.conf import app_settings
+
+
+def test_defaults(settings):
+    del settings.ROTA_SETTINGS_CACHE_KEY  # set per test by conftest
+
+    assert app_settings.CACHE_ALIAS == "default"
+    assert app_settings.CACHE_KEY == "rota_settings:timezone"
+    assert app_settings.CACHE_TIMEOUT is None
+
+
+def test_settings_are_reread_when_they_change():
+    assert app_settings.CACHE_TIMEOUT is None
+    with override_settings(ROTA_SETTINGS_CACHE_TIMEOUT=60):
+        assert app_settings.CACHE_TIMEOUT == 60
+    assert app_settings.CACHE_TIMEOUT is None

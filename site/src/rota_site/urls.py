@@ -1,0 +1,23 @@
+"""URL configuration: each app's API under /api/v1/, plus admin, health, schema and feeds."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .health import health
+
+api_v1 = [
+    path("", include("rota_core.urls")),
+    path("", include("rota_settings.urls")),
+    path("", include("rota_scheduling.urls")),
+    path("", include("rota_notifications.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("calendar/", include("rota_scheduling.feed_urls")),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+]
