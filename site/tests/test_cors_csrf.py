@@ -9,7 +9,9 @@ PREFLIGHT = {
 @pytest.mark.parametrize(
     "origin", ["http://localhost:3000", "http://localhost:8080", "http://127.0.0.1:8080"]
 )
-def test_preflight_from_an_allowed_spa_origin_allows_credentials_and_the_csrf_header(client, origin):
+def test_preflight_from_an_allowed_spa_origin_allows_credentials_and_the_csrf_header(
+    client, origin
+):
     response = client.options("/api/v1/auth/login/", HTTP_ORIGIN=origin, **PREFLIGHT)
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == origin

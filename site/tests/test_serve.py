@@ -27,7 +27,8 @@ def test_rota_serve_runs_web_worker_and_beat_and_stops_on_sigterm(process_env, t
     port = free_port
     log = (tmp_path / "serve.log").open("w+")
     process = subprocess.Popen(
-        [sys.executable, "-m", "rota_site.manage", "serve", "--demo", "--bind", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "rota_site.manage", "serve", "--demo",
+         "--bind", f"127.0.0.1:{port}"],
         env=process_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

@@ -227,3 +227,18 @@ def test_delete_needs_the_delete_permission(user_client, person):
 def test_an_unknown_person_is_404(staff_client):
     assert staff_client.get(f"{PEOPLE}999999/").status_code == 404
     assert staff_client.delete(f"{PEOPLE}999999/").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_writes_to_a_person_need_a_signed_in_user_and_a_csrf_token(
+    api_client, csrf_client, staff_user, method
+):
+    person = PersonFactory()
+    csrf_client.force_login(staff_user)
+
+    anonymous = getattr(api_client, method)(detail(person), {"name": "X"})
+    without_token = getattr(csrf_client, method)(detail(person), {"name": "X"})
+
+    assert anonymous.status_code == 403
+    assert without_token.status_code == 403
+    assert Person.objects.get().name == person.name

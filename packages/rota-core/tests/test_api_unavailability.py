@@ -203,3 +203,28 @@ def test_writes_without_csrf_token_are_refused(csrf_client, user, person):
 
     assert response.status_code == 403
     assert not Unavailability.objects.exists()
+
+
+def test_times_are_utc_even_when_another_zone_is_active(user_client, person, settings):
+    settings.TIME_ZONE = "America/New_York"
+    created = user_client.post(URL, body(person, start=T0, end=T0 + DAY))
+
+    listed = user_client.get(URL).json()["results"][0]
+
+    assert created.json()["starts_at"] == listed["starts_at"] == "2025-06-02T09:00:00Z"
+    assert listed["created_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_changes_need_a_signed_in_user_and_a_csrf_token(
+    api_client, csrf_client, user, person, method
+):
+    row = UnavailabilityFactory(person=person)
+    csrf_client.force_login(user)
+
+    anonymous = getattr(api_client, method)(detail(row), {"reason": "x"})
+    without_token = getattr(csrf_client, method)(detail(row), {"reason": "x"})
+
+    assert anonymous.status_code == 403
+    assert without_token.status_code == 403
+    assert Unavailability.objects.get().reason == ""

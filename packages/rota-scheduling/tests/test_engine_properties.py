@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo, available_timezones
 
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from rota_scheduling.engine import (
@@ -188,8 +188,19 @@ def test_boundaries_anywhere(recurrence, first):
     check_boundaries(recurrence, range(first, first + 12))
 
 
+def _daily(zone: str, starts_on: date, handoff: time) -> Recurrence:
+    return Recurrence(
+        tz=ZoneInfo(zone), cadence="daily", interval=1, starts_on=starts_on, handoff_time=handoff
+    )
+
+
 @EXAMPLES
 @given(recurrence=recurrences_near_a_transition())
+# Whole days skipped when crossing the date line: two boundaries coincide.
+@example(recurrence=_daily("Pacific/Apia", date(2011, 12, 27), time(9)))
+@example(recurrence=_daily("Pacific/Kiritimati", date(1994, 12, 28), time(23, 59)))
+@example(recurrence=_daily("America/Santiago", date(2024, 9, 5), time(0)))
+@example(recurrence=_daily("Australia/Lord_Howe", date(2024, 10, 3), time(2, 0)))
 def test_boundaries_across_clock_changes(recurrence):
     check_boundaries(recurrence, range(0, 6))
 

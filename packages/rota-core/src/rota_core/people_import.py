@@ -71,7 +71,7 @@ def people_import_csv(
         if not serializer.is_valid():
             errors.extend(_row_errors(number, serializer.errors))
             continue
-        email_key = serializer.validated_data["email"].casefold()
+        email_key = serializer.validated_data["email"].lower()  # as the database compares
         if email_key in first_row_of_email:
             message = f"the same email as row {first_row_of_email[email_key]}"
             errors.append(RowError(number, "email", message))

@@ -1,7 +1,42 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def register_periodic_tasks(sender, **kwargs) -> None:
+    from rota_scheduling.periodic import PeriodicSpec, ensure_periodic_tasks
+
+    ensure_periodic_tasks(
+        [
+            PeriodicSpec(
+                name="Relay pending deliveries",
+                task="rota_notifications.relay_pending",
+                description="Re-enqueues pending deliveries whose time has come (broker "
+                "outages, lost tasks, retries).",
+                every_seconds=60,
+            )
+        ]
+    )
 
 
 class RotaNotificationsConfig(AppConfig):
     name = "rota_notifications"
     verbose_name = "Rota notifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rota_core.signals import me_extra
+        from rota_scheduling import signals
+
+        from . import checks, receivers  # noqa: F401 - checks register themselves
+
+        uid = "rota_notifications"
+        signals.shift_started.connect(receivers.on_shift_started, dispatch_uid=f"{uid}.started")
+        signals.shift_upcoming.connect(receivers.on_shift_upcoming, dispatch_uid=f"{uid}.upcoming")
+        signals.override_started.connect(
+            receivers.on_override_started, dispatch_uid=f"{uid}.override"
+        )
+        signals.schedule_changed.connect(
+            receivers.on_schedule_changed, dispatch_uid=f"{uid}.changed"
+        )
+        me_extra.connect(receivers.unread_count, dispatch_uid=f"{uid}.unread")
+        post_migrate.connect(register_periodic_tasks, sender=self, dispatch_uid=f"{uid}.periodic")

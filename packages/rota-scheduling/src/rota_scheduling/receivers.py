@@ -8,15 +8,15 @@ from django.utils import timezone
 from rota_core.models import Person, Unavailability
 
 from .models import Membership
-from .services.changes import diff_turns
 from .selectors import CHANGE_HORIZON, turns_by_person
+from .services.changes import diff_turns
 from .signals import schedule_changed
 
 
-def follow_system_timezone(sender, **kwargs) -> None:
+def follow_system_timezone(sender, *, old=None, **kwargs) -> None:
     from .services import rotas_follow_system_timezone
 
-    rotas_follow_system_timezone()
+    rotas_follow_system_timezone(old_zone=old)
 
 
 # Leave and deactivation change who is available, so they can move future turns: compare each

@@ -3,7 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api.views import OnCallView, OverrideViewSet, PersonCalendarTokenView, RotaViewSet, ShiftViewSet
+from .api.views import (
+    OnCallView,
+    OverrideViewSet,
+    PersonCalendarTokenView,
+    RotaViewSet,
+    ShiftViewSet,
+)
 
 router = SimpleRouter()
 router.register("rotas", RotaViewSet, basename="rota")

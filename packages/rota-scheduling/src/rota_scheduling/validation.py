@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 
 from rota_settings.validators import validate_timezone
 
 from .models import ALL_WEEKDAYS, Cadence, SkipPolicy
+
+STARTS_ON_REACH = timedelta(days=36525)
 
 
 def validate_definition(*, fields: dict) -> None:
@@ -35,5 +39,9 @@ def validate_definition(*, fields: dict) -> None:
     elif fields.get("cadence") == Cadence.DAILY and fields.get("starts_on") is not None:
         if fields["starts_on"].weekday() not in weekdays:
             errors["starts_on"] = ["starts_on must fall on one of the rota's weekdays."]
+    starts_on = fields.get("starts_on")
+    if starts_on is not None and abs(starts_on - date.today()) > STARTS_ON_REACH:
+        # Handoffs near year 9999 cannot be computed; nobody plans a rota a century away.
+        errors["starts_on"] = ["starts_on must be within 100 years of today."]
     if errors:
         raise ValidationError(errors)

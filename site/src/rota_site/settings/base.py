@@ -5,6 +5,7 @@ broker under ``var/``, a local-memory cache, DEBUG on. ``DATABASE_URL`` and ``RE
 switch to PostgreSQL and Redis (broker, cache, cached sessions).
 """
 
+import contextlib
 from pathlib import Path
 
 import environ
@@ -14,7 +15,7 @@ env = environ.Env()
 # Runtime state of the embedded default (SQLite file, broker folders, collected static).
 VAR_DIR = Path(env.str("ROTA_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
 
-DEV_SECRET_KEY = "django-insecure-rota-round-development-key-change-me"  # noqa: S105
+DEV_SECRET_KEY = "django-insecure-rota-round-development-key-change-me"
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
@@ -154,10 +155,8 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
-try:  # WhiteNoise warns about a missing root; collectstatic fills it in the image
+with contextlib.suppress(OSError):  # WhiteNoise warns about a missing root
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -200,7 +199,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
+        "rest_framework.renderers.BrowsableAPIRenderer"
+    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rota Round API",
@@ -212,12 +213,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ShiftSourceEnum": "rota_scheduling.models.ShiftSource",
         "SegmentSourceEnum": "rota_scheduling.api.serializers.SEGMENT_SOURCES",
+        "NotificationKindEnum": "rota_notifications.models.Kind",
     },
 }
 
 # --- App settings (each app documents its own in its conf.py) -------------------------------------
+# Webhooks to private/loopback addresses: allowed in development (DEBUG), refused otherwise.
 ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = env.bool(
-    "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=False
+    "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=DEBUG
 )
 ROTA_CORE_NUM_PROXIES = env.int("ROTA_CORE_NUM_PROXIES", default=0)
 

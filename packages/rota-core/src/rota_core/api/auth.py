@@ -42,13 +42,14 @@ class LoginSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    is_staff = serializers.BooleanField()
-    is_superuser = serializers.BooleanField()
+    # Defaults keep custom user models without some of these fields working.
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField(source="get_username")
+    email = serializers.EmailField(default="")
+    first_name = serializers.CharField(default="")
+    last_name = serializers.CharField(default="")
+    is_staff = serializers.BooleanField(default=False)
+    is_superuser = serializers.BooleanField(default=False)
 
 
 class MeSerializer(serializers.Serializer):

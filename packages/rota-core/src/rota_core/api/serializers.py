@@ -4,10 +4,13 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from ..models import Person, Unavailability
+from .fields import ModelSerializer
 
 
-class PersonSerializer(serializers.ModelSerializer):
-    """A person as the API (and the CSV import) sees it; ``calendar_token`` stays out."""
+class PersonSerializer(ModelSerializer):
+    """Someone who can be on duty."""
+
+    # The CSV import validates its rows with this serializer too: keep rules here.
 
     user = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(),
@@ -49,13 +52,13 @@ class PersonSerializer(serializers.ModelSerializer):
         return value
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "email", "timezone"]
 
 
-class UnavailabilitySerializer(serializers.ModelSerializer):
+class UnavailabilitySerializer(ModelSerializer):
     class Meta:
         model = Unavailability
         fields = ["id", "person", "starts_at", "ends_at", "reason", "created_at", "updated_at"]

@@ -7,7 +7,7 @@ from .filters import PersonFilter, UnavailabilityFilter
 from .permissions import OwnPersonOrModelPerms
 from .serializers import PersonSerializer, UnavailabilitySerializer
 
-WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+HTTP_METHODS_WITHOUT_PUT = ["get", "post", "patch", "delete", "head", "options"]
 
 
 class PersonViewSet(viewsets.ModelViewSet):
@@ -16,7 +16,7 @@ class PersonViewSet(viewsets.ModelViewSet):
     queryset = selectors.person_list()
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
-    http_method_names = WRITE_METHODS
+    http_method_names = HTTP_METHODS_WITHOUT_PUT
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.person_create(**serializer.validated_data)
@@ -42,7 +42,7 @@ class UnavailabilityViewSet(viewsets.ModelViewSet):
     filterset_class = UnavailabilityFilter
     permission_classes = [OwnPersonOrModelPerms]
     person_field = "person"
-    http_method_names = WRITE_METHODS
+    http_method_names = HTTP_METHODS_WITHOUT_PUT
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.unavailability_create(**serializer.validated_data)

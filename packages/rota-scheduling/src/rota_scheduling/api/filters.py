@@ -3,13 +3,15 @@
 import django_filters
 from django.db.models import Q
 
+from rota_core.api.filters import StrictBooleanFilter
 from rota_core.models import Person
 
 from ..models import Override, Rota, Shift
 
 
 class RotaFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search")
+    is_active = StrictBooleanFilter()
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or slug.")
 
     class Meta:
         model = Rota
@@ -24,6 +26,7 @@ class ShiftFilter(django_filters.FilterSet):
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
     start = django_filters.IsoDateTimeFilter(method="ending_after", label="overlaps from")
     end = django_filters.IsoDateTimeFilter(method="starting_before", label="overlaps until")
+    conflict = StrictBooleanFilter()
 
     class Meta:
         model = Shift

@@ -22,7 +22,8 @@ class CSVRenderer(BaseRenderer):
                     [person.get("id"), person.get("name"), row["shifts"], row["hours"],
                      row["passed_over"]]
                 )  # fmt: skip
-        else:  # an error body: keep it readable
+        else:  # an error body: one "field,message" row per message
             for key, value in (data or {}).items():
-                writer.writerow([key, value])
+                for message in value if isinstance(value, list) else [value]:
+                    writer.writerow([key, str(message)])
         return out.getvalue().encode(self.charset)

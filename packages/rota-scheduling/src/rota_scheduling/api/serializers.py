@@ -17,6 +17,8 @@ from ..selectors import OnDuty, RotaNow, rotas_now
 from ..services import override_create, rota_create, rota_update
 
 MAX_WINDOW = timedelta(days=366)
+REACH = timedelta(days=36525)  # 100 years either side of now
+MAX_ID = 2**63 - 1  # larger ids overflow the database's integer columns
 SEGMENT_SOURCES = [("rotation", "rotation"), ("manual", "manual"), ("override", "override")]
 
 
@@ -56,9 +58,16 @@ def holder_data(holder: OnDuty | None, names: dict[int, str]) -> dict | None:
     }
 
 
+class MemberIdsField(serializers.ListField):
+    """Person ids in rota order; read from the (prefetched) memberships, not the m2m manager."""
+
+    def get_attribute(self, rota: Rota) -> list[int]:
+        return [m.person_id for m in sorted(rota.memberships.all(), key=_position)]
+
+
 class RotaSerializer(ModelSerializer):
-    members = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+    members = MemberIdsField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         help_text="Person ids in rota order.",
     )
@@ -110,11 +119,6 @@ class RotaSerializer(ModelSerializer):
         if missing:
             names.update(Person.objects.filter(id__in=missing).values_list("id", "name"))
         return names
-
-    def to_representation(self, rota: Rota) -> dict:
-        data = super().to_representation(rota)
-        data["members"] = [m.person_id for m in sorted(rota.memberships.all(), key=_position)]
-        return data
 
     @extend_schema_field(HolderSerializer(allow_null=True))
     def get_current(self, rota: Rota) -> dict | None:
@@ -191,11 +195,24 @@ class OverrideSerializer(ModelSerializer):
         return override_create(created_by=user, **validated)
 
 
+class InstantField(UTCDateTimeField):
+    """A query instant within ``REACH`` of now: projecting further would take the request
+    minutes (every shift up to it is worked out), and dates near year 1 or 9999 overflow."""
+
+    default_error_messages = {"reach": "Give an instant within 100 years of now."}
+
+    def to_internal_value(self, value):
+        instant = super().to_internal_value(value)
+        if abs(instant - timezone.now()) > REACH:
+            self.fail("reach")
+        return instant
+
+
 class WindowSerializer(serializers.Serializer):
     """``?start=&end=`` of a window (ISO 8601; naive means UTC)."""
 
-    start = UTCDateTimeField(required=False)
-    end = UTCDateTimeField(required=False)
+    start = InstantField(required=False)
+    end = InstantField(required=False)
 
     def __init__(self, *args, default_span: timedelta, default_past: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,7 +258,7 @@ class OnCallSerializer(serializers.Serializer):
 
 
 class AtSerializer(serializers.Serializer):
-    at = UTCDateTimeField(required=False)
+    at = InstantField(required=False)
 
 
 class StatsRowSerializer(serializers.Serializer):

@@ -60,6 +60,7 @@ def _names(ids) -> dict[int, str]:
 
 class RotaViewSet(viewsets.ModelViewSet):
     serializer_class = s.RotaSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [SignedInReadModelPermsWrite]
     filterset_class = RotaFilter
     queryset = Rota.objects.all()

@@ -3,9 +3,10 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import rota_scheduling.models
 from django.conf import settings
 from django.db import migrations, models
+
+import rota_scheduling.models
 
 
 class Migration(migrations.Migration):

@@ -28,7 +28,8 @@ def diff_turns(before: dict[int, list], after: dict[int, list]) -> dict[int, dic
 @contextmanager
 def schedule_change(rota_ids: Iterable[int], *, cause: str, now: datetime | None = None) -> Iterator[None]:
     """Wrap an edit: afterwards, send schedule_changed for each rota whose next 14 days changed
-    (one entry per person whose own turns moved; nothing for a no-op edit)."""
+    (one entry per person whose own turns moved; nothing for a no-op edit). A rota nobody held
+    before (new, never started) gets no change notice: its start is announced by shift_started."""
     now = now or timezone.now()
     window = (now, now + CHANGE_HORIZON)
     ids = list(dict.fromkeys(rota_ids))
@@ -39,6 +40,8 @@ def schedule_change(rota_ids: Iterable[int], *, cause: str, now: datetime | None
     }
     yield
     for rota_id, old in before.items():
+        if not old:
+            continue
         try:
             rota = _fresh(rota_id)
         except Rota.DoesNotExist:

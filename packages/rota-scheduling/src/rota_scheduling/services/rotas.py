@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -179,13 +180,24 @@ def rota_delete(*, rota: Rota) -> None:
 
 
 @transaction.atomic
-def rotas_follow_system_timezone(*, now: datetime | None = None) -> int:
+def rotas_follow_system_timezone(
+    *, now: datetime | None = None, old_zone: str | None = None
+) -> int:
     """The system zone changed: rotas without a zone of their own recompute their next handoff
-    in the new zone, keeping the current assignee. Returns how many rotas moved."""
+    in the new zone, keeping the current assignee. Handoffs that passed before the change but
+    were not stored yet (the sweep was late) are stored first, in ``old_zone`` (the former
+    system zone) when given. Returns how many rotas moved."""
     now = now or timezone.now()
+    try:
+        old_tz = ZoneInfo(old_zone) if old_zone else None
+    except (ZoneInfoNotFoundError, ValueError):  # a name a later tz database dropped
+        old_tz = None
     ids = Rota.objects.filter(timezone__isnull=True, is_active=True).values_list("id", flat=True)
     for rota_id in ids:
         rota = locked_rota(rota_id)
-        sync_rotation(rota, now=now, redefined=True)
+        shifts = catch_up(rota, now=now, tz=old_tz)
+        started = sync_rotation(rota, now=now, redefined=True)
         rota.save(update_fields=STATE_FIELDS)
+        if started is not None or shifts:
+            announce_shift(rota, started or shifts[-1])
     return len(ids)

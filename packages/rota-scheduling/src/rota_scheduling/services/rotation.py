@@ -5,7 +5,9 @@ Callers hold the rota's row lock (``locked_rota``) and save the state fields aft
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -127,13 +129,20 @@ def sync_rotation(rota: Rota, *, now: datetime, redefined: bool = False) -> Shif
         return start_rotation(rota, now=now)
     if redefined or rota.next_handoff_at is None:
         reschedule_rotation(rota, now=now)
+    else:  # reminder_minutes may have changed: move (or drop) the pending reminder
+        set_next_handoff(rota, rota.next_boundary, rota.next_handoff_at)
     return None
 
 
 def catch_up(
-    rota: Rota, *, now: datetime, availability: Availability | None = None
+    rota: Rota,
+    *,
+    now: datetime,
+    availability: Availability | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[Shift]:
-    """Store every boundary the rota passed (downtime included) and move its state on."""
+    """Store every boundary the rota passed (downtime included) and move its state on.
+    ``tz`` overrides the rota's zone (the system zone it followed before a change)."""
     if not rota.is_active or rota.next_handoff_at is None or rota.next_handoff_at > now:
         return []
     members = member_ids(rota)
@@ -143,7 +152,7 @@ def catch_up(
     if availability is None:
         availability = load_availability(members, since=rota.next_handoff_at)
     planned, state = project(
-        recurrence=rota_recurrence(rota),
+        recurrence=rota_recurrence(rota, tz=tz),
         members=members,
         state=rota_cycle_state(rota),
         policy=rota.skip_policy,
@@ -217,10 +226,14 @@ def cover_at(rota: Rota, at: datetime) -> Override | None:
     )
 
 
-def announce_shift(rota: Rota, shift: Shift) -> None:
+def announce_shift(rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None) -> None:
     """Send shift_started for a stored shift; an override in force at its start means the
-    covering person is the one on duty."""
-    override = cover_at(rota, shift.starts_at)
+    covering person is the one on duty. ``overrides``: the rota's overrides around the shift's
+    start when the caller loaded them already (the sweep does, for a whole batch)."""
+    if overrides is None:
+        override = cover_at(rota, shift.starts_at)
+    else:
+        override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
     person = override.person if override else shift.person
     shift_started.send(
         sender=Rota, rota=rota, shift=shift, person=person, override=override

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from rota_core.models import Person
 
 from ..adapters import load_availability, member_ids
-from ..models import Rota, Shift
+from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
 from ..signals import shift_upcoming
 from .rotation import STATE_FIELDS, announce_shift, catch_up
@@ -44,7 +45,7 @@ def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> 
     while True:
         with transaction.atomic():
             batch = list(
-                Rota.objects.select_for_update(skip_locked=True, of=("self",))
+                Rota.objects
                 .filter(is_active=True, next_handoff_at__lte=now, id__gt=last_id)
                 .select_related("current_shift")
                 .order_by("id")[:batch_size]
@@ -57,17 +58,39 @@ def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> 
             availability = load_availability(
                 {pid for rota in batch for pid in member_ids(rota)}, since=since
             )
+            covers = _overrides_between(batch, since=since, until=now)
             for rota in batch:
-                _rotate_one(rota, now=now, availability=availability, result=result)
+                _rotate_one(
+                    rota,
+                    now=now,
+                    availability=availability,
+                    overrides=covers[rota.id],
+                    result=result,
+                )
 
 
-def _rotate_one(rota: Rota, *, now: datetime, availability, result: SweepResult) -> None:
+def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -> dict:
+    """The batch's overrides in force at some instant of [since, until], by rota (one query)."""
+    by_id = {rota.id: rota for rota in batch}
+    covers = defaultdict(list)
+    rows = Override.objects.filter(
+        rota_id__in=by_id, starts_at__lte=until, ends_at__gt=since
+    ).select_related("person")
+    for override in rows:
+        override.rota = by_id[override.rota_id]
+        covers[override.rota_id].append(override)
+    return covers
+
+
+def _rotate_one(
+    rota: Rota, *, now: datetime, availability, overrides: list[Override], result: SweepResult
+) -> None:
     try:
         with transaction.atomic():
             shifts = catch_up(rota, now=now, availability=availability)
             rota.save(update_fields=STATE_FIELDS)
             if shifts:
-                announce_shift(rota, shifts[-1])
+                announce_shift(rota, shifts[-1], overrides=overrides)
     except Exception:
         logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
         result.failed.append(rota.pk)

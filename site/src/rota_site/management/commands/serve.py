@@ -14,8 +14,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true", help="load demo people, rotas, superuser")
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)")
+        parser.add_argument(
+            "--demo", action="store_true", help="load demo people, rotas, superuser"
+        )
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)"
+        )
 
     def handle(self, *args, demo: bool, bind: str, **options):
         if demo and not settings.DEBUG:
@@ -31,11 +35,11 @@ class Command(BaseCommand):
                     f"— admin at http://{bind}/admin/"
                 )
             )
-        self.stdout.write(f"Serving on http://{bind}/ (API /api/v1/, docs /api/docs/); Ctrl-C stops.")
+        self.stdout.write(
+            f"Serving on http://{bind}/ (API /api/v1/, docs /api/docs/); Ctrl-C stops."
+        )
         self.stdout.flush()
-        code = Supervisor(
-            [web_server(bind), celery_worker(), celery_beat()], log=self._log
-        ).run()
+        code = Supervisor([web_server(bind), celery_worker(), celery_beat()], log=self._log).run()
         if code:
             raise CommandError(f"a child process exited with status {code}")
 

@@ -1,0 +1,111 @@
+"""Events as notifications see them: who is told, what they read, what a webhook gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rota_core.api.fields import utc_iso
+
+from . import texts
+from .models import Kind
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    key: str  # identifies the event: a replayed signal carries the same key
+    rota: object
+    person: object
+    title: str
+    body: str
+    data: dict = field(default_factory=dict)
+
+    def webhook_body(self) -> dict:
+        """The ``json`` webhook format: the event itself."""
+        rota = self.rota
+        return {
+            "event": self.kind,
+            "id": self.key,
+            "rota": {"id": rota.pk, "name": rota.name, "slug": rota.slug},
+            "person": {"id": self.person.pk, "name": self.person.name},
+            "title": self.title,
+            "text": self.body,
+            **self.data,
+        }
+
+
+def _rota_ref(rota) -> str:
+    return rota.name
+
+
+def shift_started(*, rota, shift, person, override=None) -> Event:
+    tz = texts.recipient_zone(person=person, rota=rota)
+    ends = override.ends_at if override else shift.ends_at
+    starts = max(shift.starts_at, override.starts_at) if override else shift.starts_at
+    covering = " (covering by override)" if override else ""
+    return Event(
+        kind=Kind.SHIFT_STARTED,
+        key=f"shift_started:{shift.pk}",
+        rota=rota,
+        person=person,
+        title=f"You are on duty for {_rota_ref(rota)}",
+        body=(
+            f"{person.name} is on duty for {rota.name}{covering}: {texts.span(starts, ends, tz)}."
+        ),
+        data={"starts_at": utc_iso(starts), "ends_at": utc_iso(ends), "shift_id": shift.pk},
+    )
+
+
+def shift_upcoming(*, rota, starts_at: datetime, ends_at: datetime | None, person) -> Event:
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SHIFT_UPCOMING,
+        key=f"shift_upcoming:{rota.pk}:{utc_iso(starts_at)}",
+        rota=rota,
+        person=person,
+        title=f"Reminder: you are on duty for {_rota_ref(rota)} soon",
+        body=(
+            f"Reminder: {person.name} is on duty for {rota.name}: "
+            f"{texts.span(starts_at, ends_at, tz)}."
+        ),
+        data={"starts_at": utc_iso(starts_at), "ends_at": utc_iso(ends_at)},
+    )
+
+
+def override_started(*, rota, override, person) -> Event:
+    tz = texts.recipient_zone(person=person, rota=rota)
+    reason = f" ({override.reason})" if override.reason else ""
+    return Event(
+        kind=Kind.OVERRIDE_STARTED,
+        key=f"override_started:{override.pk}",
+        rota=rota,
+        person=person,
+        title=f"You are covering {_rota_ref(rota)}",
+        body=(
+            f"{person.name} covers {rota.name}{reason}: "
+            f"{texts.span(override.starts_at, override.ends_at, tz)}."
+        ),
+        data={
+            "starts_at": utc_iso(override.starts_at),
+            "ends_at": utc_iso(override.ends_at),
+            "override_id": override.pk,
+        },
+    )
+
+
+def schedule_changed(*, rota, person, before, after, window, cause: str) -> Event:
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SCHEDULE_CHANGED,
+        key=f"schedule_changed:{rota.pk}:{utc_iso(window[0])}:{cause}",
+        rota=rota,
+        person=person,
+        title=f"Your turns on {_rota_ref(rota)} changed",
+        body=f"{rota.name}: {texts.change_sentence(before, after, tz)}",
+        data={
+            "cause": cause,
+            "before": [[utc_iso(s), utc_iso(e)] for s, e in before],
+            "after": [[utc_iso(s), utc_iso(e)] for s, e in after],
+        },
+    )

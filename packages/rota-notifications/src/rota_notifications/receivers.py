@@ -1,0 +1,46 @@
+"""Receivers of the scheduling signals (connected in AppConfig.ready): each event becomes an
+in-app notification plus outbox deliveries, in the transaction that sent the signal."""
+
+from __future__ import annotations
+
+from rota_core.models import Person
+
+from . import events
+from .outbox import notify
+
+
+def on_shift_started(sender, *, rota, shift, person, override=None, **kwargs) -> None:
+    notify(events.shift_started(rota=rota, shift=shift, person=person, override=override))
+
+
+def on_shift_upcoming(sender, *, rota, starts_at, ends_at, person, **kwargs) -> None:
+    notify(events.shift_upcoming(rota=rota, starts_at=starts_at, ends_at=ends_at, person=person))
+
+
+def on_override_started(sender, *, rota, override, person, **kwargs) -> None:
+    notify(events.override_started(rota=rota, override=override, person=person))
+
+
+def on_schedule_changed(sender, *, rota, changes, window, cause, **kwargs) -> None:
+    people = Person.objects.in_bulk(list(changes))
+    for person_id, change in changes.items():
+        person = people.get(person_id)
+        if person is None:
+            continue
+        notify(
+            events.schedule_changed(
+                rota=rota,
+                person=person,
+                before=change["before"],
+                after=change["after"],
+                window=window,
+                cause=cause,
+            )
+        )
+
+
+def unread_count(sender, *, request, user, **kwargs) -> dict:
+    """``auth/me/`` gains the signed-in user's unread notification count."""
+    from .selectors import unread_count_for_user
+
+    return {"unread_notifications": unread_count_for_user(user=user)}

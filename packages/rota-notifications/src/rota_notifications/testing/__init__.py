@@ -1,0 +1,1 @@
+"""Test helpers for sites that install rota-notifications (a scripted webhook receiver)."""

@@ -1,0 +1,1 @@
+"""Test helpers for sites built on rota-scheduling (needs the ``testing`` extra)."""
