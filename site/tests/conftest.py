@@ -2,6 +2,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -14,19 +15,40 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @pytest.fixture
+def free_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def module_free_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture
 def process_env(tmp_path) -> Iterator[dict[str, str]]:
+    with own_database_env(tmp_path) as env:
+        yield env
+
+
+@pytest.fixture(scope="module")
+def module_process_env(tmp_path_factory) -> Iterator[dict[str, str]]:
+    with own_database_env(tmp_path_factory.mktemp("proc")) as env:
+        yield env
+
+
+@contextmanager
+def own_database_env(folder) -> Iterator[dict[str, str]]:
     """Environment for a child `rota` process with its own throwaway database: a fresh
-    SQLite file under tmp_path, or a new PostgreSQL database when DATABASE_URL is set."""
+    SQLite file under ``folder``, or a new PostgreSQL database when DATABASE_URL is set."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["ROTA_VAR_DIR"] = str(tmp_path / "var")
+    env["ROTA_VAR_DIR"] = str(folder / "var")
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         yield env

@@ -111,11 +111,15 @@ def signals():
     """Record shift_started, shift_upcoming, override_started and schedule_changed sends."""
     sent = Sent()
     receivers = []
+
+    def recorder(into: list):
+        def record(sender, signal, **kwargs):
+            into.append(kwargs)
+
+        return record
+
     for name in ("shift_started", "shift_upcoming", "override_started", "schedule_changed"):
-
-        def record(sender, signal, _into=getattr(sent, name), **kwargs):
-            _into.append(kwargs)
-
+        record = recorder(getattr(sent, name))
         getattr(rota_signals, name).connect(record, weak=False)
         receivers.append((getattr(rota_signals, name), record))
     yield sent

@@ -28,9 +28,7 @@ needs_postgres = pytest.mark.skipif(
 
 def make_due_rotas(make_rota, count: int, *, cadence: str = "weekly") -> list[Rota]:
     members = PersonFactory.create_batch(3)
-    return [
-        make_rota(members, name=f"R{i:04d}", cadence=cadence, now=START) for i in range(count)
-    ]
+    return [make_rota(members, name=f"R{i:04d}", cadence=cadence, now=START) for i in range(count)]
 
 
 def run_concurrently(count: int, target) -> tuple[list, list[BaseException]]:

@@ -1,6 +1,6 @@
 """Reads: the timeline (stored history, then projection), who is on duty, stats, query counts."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -34,7 +34,7 @@ def spans(segments) -> list[tuple]:
 
 
 def test_a_passed_handoff_shows_the_new_person_before_the_sweep_stores_it(make_rota, people):
-    a, b, c, d = people
+    a, b, c, _d = people
     rota = make_rota(people, now=at(1))
     late = at(8, 12)  # the sweep has not run since 1 March
 
@@ -53,9 +53,7 @@ def test_a_passed_handoff_shows_the_new_person_before_the_sweep_stores_it(make_r
     assert rota.shifts.count() == 1  # nothing was stored by reading
 
 
-def test_after_long_downtime_the_reads_already_match_what_the_sweep_will_store(
-    make_rota, people
-):
+def test_after_long_downtime_the_reads_already_match_what_the_sweep_will_store(make_rota, people):
     rota = make_rota(people, cadence="daily", now=at(1))
     late = at(11, 12)
     before = spans(rota_segments(rota=rota, start=at(1), end=at(13)))
@@ -110,12 +108,17 @@ def test_a_paused_rota_shows_its_assignee_and_no_next(make_rota, people):
 
 
 def test_on_duty_prefers_the_override(make_rota, people):
-    a, b, c, d = people
+    _a, _b, _c, d = people
     rota = make_rota(people, now=at(1))
     override_create(rota=rota, person=d, starts_at=at(8), ends_at=at(9), now=NOW)
 
     [row] = oncall_at(at=at(8, 12))
-    assert (row.person_id, row.source, row.starts_at, row.ends_at) == (d.pk, "override", at(8), at(9))
+    assert (row.person_id, row.source, row.starts_at, row.ends_at) == (
+        d.pk,
+        "override",
+        at(8),
+        at(9),
+    )
     state = rotas_now(rotas=[rota], now=at(2))[rota.pk]
     assert state.next.person_id == d.pk  # who will actually be on duty at the handoff
 

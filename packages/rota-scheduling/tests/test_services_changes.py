@@ -48,7 +48,7 @@ def test_advance_sends_the_changes(make_rota, people, signals):
 
 
 def test_an_override_and_its_deletion_send_the_changes(make_rota, people, signals):
-    a, b, c, d = people
+    a, _b, _c, d = people
     rota = make_rota(people, now=at(1))
     now = at(1, 12)
 
@@ -68,7 +68,7 @@ def test_an_override_and_its_deletion_send_the_changes(make_rota, people, signal
 
 
 def test_a_definition_edit_sends_the_changes(make_rota, people, signals):
-    a, b, c, d = people
+    a, b, c, _d = people
     rota = make_rota(people, now=at(1))
     now = at(2, 12)
 
@@ -99,7 +99,7 @@ def test_a_change_beyond_the_next_14_days_sends_nothing(make_rota, people, signa
 
 
 def test_pausing_sends_the_changes(make_rota, people, signals):
-    a, b, c, d = people
+    a, b, c, _d = people
     rota = make_rota(people, now=at(1))
     now = at(2, 12)
 

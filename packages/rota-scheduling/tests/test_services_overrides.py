@@ -26,7 +26,7 @@ def rota(make_rota, people):
 
 
 def test_an_override_replaces_the_assignee_without_changing_the_order(rota, people):
-    a, b, c, d = people
+    a, b, _c, d = people
     override_create(rota=rota, person=d, starts_at=at(2), ends_at=at(3), now=NOW)
 
     segments = rota_segments(rota=rota, start=at(1), end=at(15))
@@ -85,7 +85,11 @@ def test_an_override_ending_in_the_past_or_before_it_starts_is_refused(
 def test_an_inactive_person_cannot_cover(rota):
     with pytest.raises(ValidationError) as error:
         override_create(
-            rota=rota, person=PersonFactory(is_active=False), starts_at=at(2), ends_at=at(3), now=NOW
+            rota=rota,
+            person=PersonFactory(is_active=False),
+            starts_at=at(2),
+            ends_at=at(3),
+            now=NOW,
         )
     assert "person" in error.value.message_dict
 
@@ -145,9 +149,32 @@ def test_the_periodic_task_announces_started_overrides(make_rota, people, signal
 
 
 def test_deleting_an_override_gives_the_time_back_to_the_rotation(rota, people):
-    a, b, c, d = people
+    a, _b, _c, d = people
     override = override_create(rota=rota, person=d, starts_at=at(2), ends_at=at(3), now=NOW)
 
     override_delete(override=override, now=NOW)
 
     assert rota_on_duty(rota=rota, at=at(2, 12)).person_id == a.pk
+
+
+def test_an_announcement_that_fails_does_not_hold_back_the_others(make_rota, people, signals):
+    from rota_scheduling.signals import override_started
+
+    first = make_rota(people, now=at(1), name="First")
+    second = make_rota(people, now=at(1), name="Second")
+    broken = override_create(rota=first, person=people[3], starts_at=at(2), ends_at=at(3), now=NOW)
+    fine = override_create(rota=second, person=people[3], starts_at=at(2), ends_at=at(3), now=NOW)
+
+    def fail_for_broken(sender, override, **kwargs):
+        if override.pk == broken.pk:
+            raise RuntimeError("webhook on fire")
+
+    override_started.connect(fail_for_broken, weak=False)
+    try:
+        assert announce_started_overrides(now=at(2)) == 1
+    finally:
+        override_started.disconnect(fail_for_broken)
+
+    assert Override.objects.get(pk=fine.pk).started_notified_at == at(2)
+    assert Override.objects.get(pk=broken.pk).started_notified_at is None
+    assert announce_started_overrides(now=at(2, 10)) == 1  # tried again

@@ -309,3 +309,16 @@ def test_an_invalid_edit_changes_nothing(make_rota, people):
         rota_update(rota=rota, fields={"interval": 0}, now=at(2))
     assert "interval" in error.value.message_dict
     assert Rota.objects.get(pk=rota.pk).interval == 1
+
+
+@pytest.mark.parametrize("members", ["ABC", "ABCDE", "DCBA"])
+def test_members_changed_before_the_first_boundary_start_with_the_first_member(
+    make_rota, people, held_by, members
+):
+    by_name = {p.name: p for p in [*people, PersonFactory(name="E")]}
+    rota = make_rota(people, starts_on=date(2027, 3, 10))
+
+    rota_update(rota=rota, fields={}, members=[by_name[n].pk for n in members], now=at(2))
+    rotate_due(now=at(10))
+
+    assert held_by(rota) == [members[0]]

@@ -1,5 +1,6 @@
 """The rotation sweep (rotate_due) and the reminders (send_reminders)."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -57,7 +58,7 @@ def test_after_ten_days_down_the_sweep_stores_ten_daily_shifts_and_announces_the
     assert len(result.shifts) == 10
     assert held_by(rota) == list("ABCDABCDABC")
     starts = list(rota.shifts.order_by("starts_at").values_list("starts_at", "ends_at"))
-    assert all(end == next_start for (_, end), (next_start, _) in zip(starts, starts[1:]))
+    assert all(end == next_start for (_, end), (next_start, _) in itertools.pairwise(starts))
     rota = fresh(rota)
     assert rota.current_shift.starts_at == at(11)
     assert rota.next_handoff_at == at(12)
@@ -102,7 +103,7 @@ def test_a_failing_rota_does_not_stop_the_others(make_rota, people, signals, mon
 def test_shift_started_names_the_covering_person_when_an_override_covers_the_handoff(
     make_rota, people, signals
 ):
-    a, b, c, d = people
+    _a, b, _c, d = people
     rota = make_rota(people, now=at(1))
     cover = override_create(rota=rota, person=d, starts_at=at(7), ends_at=at(9), now=at(2))
     signals.clear()
@@ -144,11 +145,19 @@ def test_daily_handoffs_at_0130_across_the_october_fall_back(make_rota, people):
     ("zone", "wall", "expected"),
     [
         # London skips 01:00-02:00: 01:30 is read as GMT, so it lands at 02:30 BST.
-        ("Europe/London", time(1, 30), [at(26, 1, 30), at(27, 1, 30), at(28, 1, 30), at(29, 0, 30)]),
+        (
+            "Europe/London",
+            time(1, 30),
+            [at(26, 1, 30), at(27, 1, 30), at(28, 1, 30), at(29, 0, 30)],
+        ),
         # Paris skips 02:00-03:00: 02:30 is read as CET, so it lands at 03:30 CEST (SPEC's case).
         ("Europe/Paris", time(2, 30), [at(26, 1, 30), at(27, 1, 30), at(28, 1, 30), at(29, 0, 30)]),
         # 02:30 exists in London on the day of the change (02:30 BST).
-        ("Europe/London", time(2, 30), [at(26, 2, 30), at(27, 2, 30), at(28, 1, 30), at(29, 1, 30)]),
+        (
+            "Europe/London",
+            time(2, 30),
+            [at(26, 2, 30), at(27, 2, 30), at(28, 1, 30), at(29, 1, 30)],
+        ),
     ],
     ids=["london-0130", "paris-0230", "london-0230"],
 )
@@ -170,10 +179,8 @@ def test_daily_handoffs_across_the_march_gap(make_rota, people, zone, wall, expe
 # -- Reminders -------------------------------------------------------------------------------
 
 
-def test_a_reminder_goes_out_once_reminder_minutes_before_the_handoff(
-    make_rota, people, signals
-):
-    a, b, c, d = people
+def test_a_reminder_goes_out_once_reminder_minutes_before_the_handoff(make_rota, people, signals):
+    _a, b, _c, _d = people
     make_rota(people, now=at(1), reminder_minutes=60)
 
     assert send_reminders(now=at(8, 7, 59)) == 0
@@ -230,7 +237,7 @@ def test_an_unrelated_edit_does_not_send_the_reminder_twice(make_rota, people, s
 
 
 def test_the_reminder_names_whoever_covers_the_handoff(make_rota, people, signals):
-    a, b, c, d = people
+    _a, _b, _c, d = people
     rota = make_rota(people, now=at(1), reminder_minutes=60)
     override_create(rota=rota, person=d, starts_at=at(8), ends_at=at(9), now=at(2))
 
@@ -255,13 +262,16 @@ def test_a_moved_handoff_gets_a_reminder_for_its_new_time(make_rota, people, sig
 
 
 def test_the_sweep_uses_a_bounded_number_of_queries_per_rota(
-    make_rota, db, django_assert_max_num_queries
+    make_rota, db, django_assert_max_num_queries, monkeypatch
 ):
     from rota_core.testing.factories import PersonFactory
+    from rota_scheduling.signals import shift_started
 
     members = PersonFactory.create_batch(5)
     for i in range(50):
         make_rota(members, name=f"R{i}", cadence="daily", now=at(1))
+    # The sweep's own queries: receivers of other apps (notifications) have their own budget.
+    monkeypatch.setattr(shift_started, "receivers", [])
 
     # Per batch: list and lock, memberships, availability, overrides. Per rota: a savepoint
     # and its release, end the current shift, store the new one, save the state.
@@ -269,3 +279,24 @@ def test_the_sweep_uses_a_bounded_number_of_queries_per_rota(
         result = rotate_due(now=at(2))
 
     assert len(result.shifts) == 50
+
+
+def test_a_reminder_that_fails_does_not_hold_back_the_others(make_rota, people, signals):
+    from rota_scheduling.signals import shift_upcoming
+
+    broken = make_rota(people, now=at(1), reminder_minutes=60, name="Broken")
+    make_rota(people, now=at(1), reminder_minutes=60, name="Fine")
+
+    def fail_for_broken(sender, rota, **kwargs):
+        if rota.pk == broken.pk:
+            raise RuntimeError("mail server on fire")
+
+    shift_upcoming.connect(fail_for_broken, weak=False)
+    try:
+        assert send_reminders(now=at(8, 8)) == 1
+    finally:
+        shift_upcoming.disconnect(fail_for_broken)
+
+    assert [s["rota"].name for s in signals.shift_upcoming] == ["Broken", "Fine"]
+    assert send_reminders(now=at(8, 8, 1)) == 1  # the failed one is tried again
+    assert [s["rota"].name for s in signals.shift_upcoming][-1] == "Broken"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 DEMO_USERNAME = "admin"
 DEMO_PEOPLE = [
@@ -50,4 +52,30 @@ def load_demo() -> DemoLogin:
 
 
 def load_demo_rotas(people) -> None:
-    """Rotas come with the scheduling app; nothing to do until it provides its services."""
+    """Three rotas over the demo people, created once (started at once, like any rota)."""
+    from rota_scheduling.models import Rota
+    from rota_scheduling.services import rota_create
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    demo_rotas = [
+        (
+            {"name": "Platform on-call", "cadence": "weekly", "starts_on": monday,
+             "handoff_time": time(9, 0), "timezone": "Europe/London"},
+            people[:4],
+        ),
+        (
+            {"name": "Support desk", "cadence": "daily", "starts_on": monday,
+             "handoff_time": time(8, 30), "timezone": "America/New_York",
+             "weekdays": [0, 1, 2, 3, 4], "skip_policy": "skip"},
+            people[1:],
+        ),
+        (
+            {"name": "Office chores", "cadence": "monthly", "starts_on": today.replace(day=1),
+             "handoff_time": time(10, 0), "timezone": None, "reminder_minutes": None},
+            people,
+        ),
+    ]  # fmt: skip
+    for fields, members in demo_rotas:
+        if not Rota.objects.filter(name__iexact=fields["name"]).exists():
+            rota_create(fields=fields, members=[p.pk for p in members])

@@ -67,5 +67,7 @@ def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availabi
         Person.objects.filter(id__in=ids, is_active=False).values_list("id", "deactivated_at")
     )
     # A person switched off without a recorded instant is unavailable for any shift.
-    inactive_since = {pid: when or datetime.min.replace(tzinfo=since.tzinfo) for pid, when in inactive.items()}
+    inactive_since = {
+        pid: when or datetime.min.replace(tzinfo=since.tzinfo) for pid, when in inactive.items()
+    }
     return Availability(unavailable=unavailable, inactive_since=inactive_since)

@@ -1,11 +1,17 @@
-"""Admin: rotas with members inline, who is on duty, "advance now", a schedule preview."""
+"""Admin: rotas with members inline, who is on duty, "advance now", a schedule preview.
+
+Writes go through the services, as they do from the API: a rota created here starts, an edit
+keeps the rotation consistent and notifies, an override is validated like any other. The
+forms run the services' rules in ``clean`` so a mistake is a form error, never a 500.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -13,21 +19,75 @@ from rota_core.models import Person
 
 from .models import Membership, Override, Rota, Shift
 from .selectors import rota_segments, rotas_now
-from .services import rota_advance, rota_create, rota_update
-from .services.rotas import EDITABLE_FIELDS
+from .services import override_create, override_delete, rota_advance, rota_create, rota_delete
+from .services import rota_update
+from .services.overrides import override_validate
+from .services.rotas import DEFINITION_FIELDS, EDITABLE_FIELDS
+from .validation import validate_definition
 
 PREVIEW = timedelta(weeks=8)
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "position"]
+
+    def clean_person(self) -> Person:
+        person = self.cleaned_data["person"]
+        if person is not None and not person.is_active:
+            raise ValidationError(f"{person} is not active; only active people can be members.")
+        return person
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 1
     ordering = ["position"]
     autocomplete_fields = ["person"]
 
 
+def _ordered_members(formset) -> list[int]:
+    """Person ids in the order the inline gives (by position, then by row)."""
+    rows = []
+    for index, form in enumerate(formset.forms):
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or data.get("person") is None:
+            continue
+        rows.append((data.get("position") or 0, index, data["person"].pk))
+    return [person_id for _, _, person_id in sorted(rows)]
+
+
+class RotaForm(forms.ModelForm):
+    class Meta:
+        model = Rota
+        fields = "__all__"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if Rota.objects.exclude(pk=self.instance.pk).filter(name__iexact=name.strip()).exists():
+            raise ValidationError(f'A rota named "{name}" already exists.')
+        return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        definition = {
+            field: cleaned.get(field, getattr(self.instance, field))
+            for field in (*DEFINITION_FIELDS, "skip_policy")
+        }
+        if any(field in self.errors for field in definition):
+            return cleaned  # already reported; the rules below need every value
+        try:
+            validate_definition(fields=definition)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Rota)
 class RotaAdmin(admin.ModelAdmin):
+    form = RotaForm
     list_display = ["name", "cadence", "interval", "is_active", "on_duty", "next_handoff_at"]
     list_filter = ["is_active", "cadence", "skip_policy"]
     search_fields = ["name", "slug"]
@@ -49,7 +109,13 @@ class RotaAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("memberships")
 
     def _now(self, rota: Rota):
-        return rotas_now(rotas=[rota])[rota.pk] if rota.pk else None
+        """current/next of a rota, worked out once per request and rota."""
+        if not rota.pk:
+            return None
+        cache = rota.__dict__.setdefault("_admin_now", {})
+        if "state" not in cache:
+            cache["state"] = rotas_now(rotas=[rota])[rota.pk]
+        return cache["state"]
 
     @admin.display(description="On duty")
     def on_duty(self, rota: Rota) -> str:
@@ -72,7 +138,9 @@ class RotaAdmin(admin.ModelAdmin):
             return "—"
         now = timezone.now()
         segments = rota_segments(rota=rota, start=now, end=now + PREVIEW)
-        names = dict(Person.objects.values_list("id", "name"))
+        names = dict(
+            Person.objects.filter(id__in={seg.person for seg in segments}).values_list("id", "name")
+        )
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -104,23 +172,36 @@ class RotaAdmin(admin.ModelAdmin):
         self.message_user(request, f"Advanced {done} rota(s).", messages.SUCCESS)
 
     def save_model(self, request, obj: Rota, form, change: bool) -> None:
-        # Members are saved by the inline afterwards; rotation state follows in save_related.
-        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
-        if change:
-            rota_update(rota=obj, fields={k: v for k, v in fields.items() if k in form.changed_data})
-        else:
-            created = rota_create(fields=fields, members=[])
-            obj.pk = created.pk
-            obj.refresh_from_db()
+        """Nothing yet: the members come from the inline, and the rota is created or updated
+        with them in one service call in ``save_related`` (one start, one change notice)."""
 
     def save_related(self, request, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
+        members = None
+        for formset in formsets:
+            if formset.model is Membership:
+                if not change or formset.has_changed():
+                    members = _ordered_members(formset)
+                # The service replaced the rows; the change message lists none of them.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change)
         rota = form.instance
-        with transaction.atomic():
-            members = list(
-                Membership.objects.filter(rota=rota).order_by("position").values_list("person_id", flat=True)
-            )
-            rota_update(rota=rota, fields={}, members=members)
+        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            fields = {name: value for name, value in fields.items() if name in form.changed_data}
+            rota_update(rota=rota, fields=fields, members=members)
+        else:
+            created = rota_create(fields=fields, members=members or [])
+            rota.pk = created.pk
+            rota._state.adding = False
+            rota.refresh_from_db()
+
+    def delete_model(self, request, obj: Rota) -> None:
+        rota_delete(rota=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for rota in queryset:
+            rota_delete(rota=rota)
 
 
 @admin.register(Shift)
@@ -138,11 +219,58 @@ class ShiftAdmin(admin.ModelAdmin):
         return False
 
 
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = Override
+        fields = ["rota", "person", "starts_at", "ends_at", "reason"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            return cleaned  # only the reason can change (the rest is read only)
+        values = {name: cleaned.get(name) for name in ("rota", "person", "starts_at", "ends_at")}
+        if None in values.values():
+            return cleaned  # a missing or bad field is already reported
+        try:
+            override_validate(**values)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Override)
 class OverrideAdmin(admin.ModelAdmin):
+    form = OverrideForm
     list_display = ["rota", "person", "starts_at", "ends_at", "reason"]
     list_filter = ["rota"]
     search_fields = ["rota__name", "person__name", "reason"]
     date_hierarchy = "starts_at"
     list_select_related = ["rota", "person"]
     autocomplete_fields = ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an override would skip the overlap rules: delete it and add another.
+        return ["rota", "person", "starts_at", "ends_at"] if obj is not None else []
+
+    def save_model(self, request, obj: Override, form, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["reason"])
+            return
+        created = override_create(
+            rota=obj.rota,
+            person=obj.person,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            reason=obj.reason,
+            created_by=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj: Override) -> None:
+        override_delete(override=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for override in queryset:
+            override_delete(override=override)

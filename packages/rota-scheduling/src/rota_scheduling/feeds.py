@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from rota_core.models import Person
 
 from .adapters import rota_zone
-from .engine import Segment
+from .engine import Segment, build_segments
 from .models import Rota
-from .selectors import rota_segments
+from .selectors import rota_covers, rota_timeline
 
 PAST = timedelta(days=30)
 FUTURE = timedelta(days=180)
@@ -51,7 +51,21 @@ def _event(rota: Rota, segment: Segment, names: dict[int, str], stamp: datetime)
 
 
 def _segments(rota: Rota, now: datetime) -> list[Segment]:
-    return [s for s in rota_segments(rota=rota, start=now - PAST, end=now + FUTURE) if s.person]
+    """The turns overlapping [now - PAST, now + FUTURE), each with its real start and end.
+
+    Segments are cut at the window's edges; the feed widens the window to the shifts and
+    overrides that straddle them, so an edge event keeps its times (and its UID, made from
+    its start) from one fetch to the next instead of sliding along with ``now``.
+    """
+    start, end = now - PAST, now + FUTURE
+    shifts = rota_timeline(rota=rota, start=start, end=end)
+    covers = rota_covers(rota=rota, start=start, end=end)
+    wide_start = min([start, *(s.start for s in shifts), *(c.start for c in covers)])
+    wide_end = max([end, *(s.end for s in shifts), *(c.end for c in covers)])
+    segments = build_segments(
+        shifts=shifts, overrides=covers, window_start=wide_start, window_end=wide_end
+    )
+    return [s for s in segments if s.person and s.end > start and s.start < end]
 
 
 def _response(cal: Calendar, filename: str) -> HttpResponse:
@@ -61,7 +75,7 @@ def _response(cal: Calendar, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token: str) -> HttpResponse:
     now = timezone.now()
     rota = Rota.objects.filter(calendar_token=token).first()

@@ -24,6 +24,7 @@ def follow_system_timezone(sender, *, old=None, **kwargs) -> None:
 # "unavailability"). "Before" is taken in pre_save/pre_delete, while the database still holds
 # the old row.
 
+
 def _rota_ids(person_id: int) -> list[int]:
     return list(
         Membership.objects.filter(person_id=person_id, rota__is_active=True).values_list(

@@ -23,7 +23,9 @@ def validate_definition(*, fields: dict) -> None:
         except ValidationError as exc:
             errors["timezone"] = exc.messages
     if fields.get("cadence") not in Cadence.values:
-        errors["cadence"] = [f'"{fields.get("cadence")}" is not one of {", ".join(Cadence.values)}.']
+        errors["cadence"] = [
+            f'"{fields.get("cadence")}" is not one of {", ".join(Cadence.values)}.'
+        ]
     interval = fields.get("interval")
     if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
         errors["interval"] = ["Interval must be a whole number of at least 1."]
@@ -36,9 +38,12 @@ def validate_definition(*, fields: dict) -> None:
         errors["weekdays"] = ["Weekdays are whole numbers from 0 (Monday) to 6 (Sunday)."]
     elif len(set(weekdays)) != len(weekdays):
         errors["weekdays"] = ["Each weekday may appear once."]
-    elif fields.get("cadence") == Cadence.DAILY and fields.get("starts_on") is not None:
-        if fields["starts_on"].weekday() not in weekdays:
-            errors["starts_on"] = ["starts_on must fall on one of the rota's weekdays."]
+    elif (
+        fields.get("cadence") == Cadence.DAILY
+        and fields.get("starts_on") is not None
+        and fields["starts_on"].weekday() not in weekdays
+    ):
+        errors["starts_on"] = ["starts_on must fall on one of the rota's weekdays."]
     starts_on = fields.get("starts_on")
     if starts_on is not None and abs(starts_on - date.today()) > STARTS_ON_REACH:
         # Handoffs near year 9999 cannot be computed; nobody plans a rota a century away.

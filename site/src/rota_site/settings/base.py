@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The shared error answers (400/403/404/409) on every operation, see rota_core.api.schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rota_core.api.schema.postprocess_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ShiftSourceEnum": "rota_scheduling.models.ShiftSource",
         "SegmentSourceEnum": "rota_scheduling.api.serializers.SEGMENT_SOURCES",

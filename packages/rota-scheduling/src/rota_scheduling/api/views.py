@@ -69,13 +69,16 @@ class RotaViewSet(viewsets.ModelViewSet):
         return rotas_for_api()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        """Who is on duty and next for the whole page at once: a constant number of queries."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rotas = list(queryset) if page is None else page
         context = self.get_serializer_context()
-        context["rotas_now"] = rotas_now(rotas=page)
+        context["rotas_now"] = rotas_now(rotas=rotas)
         holders = [h for now in context["rotas_now"].values() for h in (now.current, now.next) if h]
         context["person_names"] = _names(h.person_id for h in holders)
-        data = self.get_serializer_class()(page, many=True, context=context).data
-        return self.get_paginated_response(data)
+        data = self.get_serializer_class()(rotas, many=True, context=context).data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def perform_destroy(self, instance: Rota) -> None:
         rota_delete(rota=instance)

@@ -26,7 +26,9 @@ def diff_turns(before: dict[int, list], after: dict[int, list]) -> dict[int, dic
 
 
 @contextmanager
-def schedule_change(rota_ids: Iterable[int], *, cause: str, now: datetime | None = None) -> Iterator[None]:
+def schedule_change(
+    rota_ids: Iterable[int], *, cause: str, now: datetime | None = None
+) -> Iterator[None]:
     """Wrap an edit: afterwards, send schedule_changed for each rota whose next 14 days changed
     (one entry per person whose own turns moved; nothing for a no-op edit). A rota nobody held
     before (new, never started) gets no change notice: its start is announced by shift_started."""

@@ -35,6 +35,16 @@ def _validate(*, rota: Rota, person: Person, starts_at: datetime, ends_at: datet
         )
 
 
+def override_validate(
+    *, rota: Rota, person: Person, starts_at: datetime, ends_at: datetime, now=None
+) -> None:
+    """The rules ``override_create`` enforces, for forms that must show errors before saving
+    (the admin); ``override_create`` checks them again under the rota's lock."""
+    _validate(
+        rota=rota, person=person, starts_at=starts_at, ends_at=ends_at, now=now or timezone.now()
+    )
+
+
 def announce_override(override: Override, *, now: datetime) -> None:
     """Send override_started once (the row is locked by the caller)."""
     override.started_notified_at = now

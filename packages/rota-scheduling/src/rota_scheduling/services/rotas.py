@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from rota_core.api.exceptions import Conflict
 from rota_core.models import Person
 
+from ..handoff_timer import arm_on_commit
 from ..models import Membership, Rota
 from ..validation import validate_definition
 from .changes import schedule_change
@@ -69,7 +70,9 @@ def _validate_members(members: Sequence[int]) -> list[int]:
         raise ValidationError({"members": [f"Unknown person id(s): {unknown}."]})
     inactive = [i for i in ids if not found[i]]
     if inactive:
-        raise ValidationError({"members": [f"Inactive person id(s) cannot be members: {inactive}."]})
+        raise ValidationError(
+            {"members": [f"Inactive person id(s) cannot be members: {inactive}."]}
+        )
     return ids
 
 
@@ -107,6 +110,7 @@ def rota_create(*, fields: dict, members: Sequence[int] = (), now: datetime | No
     rota.save(update_fields=STATE_FIELDS)
     if started is not None:
         announce_shift(rota, started)
+    arm_on_commit(rota.next_handoff_at)
     return rota
 
 
@@ -138,6 +142,7 @@ def rota_update(
         rota.save(update_fields=STATE_FIELDS)
         if started is not None:
             announce_shift(rota, started)
+    arm_on_commit(rota.next_handoff_at)
     return rota
 
 
@@ -171,6 +176,7 @@ def rota_advance(*, rota: Rota, now: datetime | None = None) -> Rota:
         shift = advance_rotation(rota, now=now)
         rota.save(update_fields=STATE_FIELDS)
         announce_shift(rota, shift)
+    arm_on_commit(rota.next_handoff_at)
     return rota
 
 

@@ -226,7 +226,9 @@ def cover_at(rota: Rota, at: datetime) -> Override | None:
     )
 
 
-def announce_shift(rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None) -> None:
+def announce_shift(
+    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+) -> None:
     """Send shift_started for a stored shift; an override in force at its start means the
     covering person is the one on duty. ``overrides``: the rota's overrides around the shift's
     start when the caller loaded them already (the sweep does, for a whole batch)."""
@@ -235,6 +237,4 @@ def announce_shift(rota: Rota, shift: Shift, *, overrides: Iterable[Override] | 
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
     person = override.person if override else shift.person
-    shift_started.send(
-        sender=Rota, rota=rota, shift=shift, person=person, override=override
-    )
+    shift_started.send(sender=Rota, rota=rota, shift=shift, person=person, override=override)

@@ -45,7 +45,7 @@ def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> 
     while True:
         with transaction.atomic():
             batch = list(
-                Rota.objects
+                Rota.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(is_active=True, next_handoff_at__lte=now, id__gt=last_id)
                 .select_related("current_shift")
                 .order_by("id")[:batch_size]
