@@ -157,7 +157,6 @@ class StepFailed(Exception):
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
 
@@ -234,7 +233,11 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
     venv = home / "venv"
     python = venv / "bin" / "python"
     try:
-        run(["uv", "venv", "--no-config", "--quiet", "--python", PYTHON, str(venv)], cwd=home, log=log)
+        run(
+            ["uv", "venv", "--no-config", "--quiet", "--python", PYTHON, str(venv)],
+            cwd=home,
+            log=log,
+        )
 
         # Siblings only from the built wheels: URL constraints apply only to what the package
         # declares, so an undeclared sibling is not installed and its import fails below.
@@ -263,7 +266,11 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
 
         # A throwaway minimal site configured as the README says.
         (home / "site").mkdir()
-        run([str(venv / "bin" / "django-admin"), "startproject", "isoproj", "site"], cwd=home, log=log)
+        run(
+            [str(venv / "bin" / "django-admin"), "startproject", "isoproj", "site"],
+            cwd=home,
+            log=log,
+        )
         site = home / "site"
         with (site / "isoproj" / "settings.py").open("a") as handle:
             handle.write(project_settings(package))
@@ -286,7 +293,9 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
         if not (source / "tests").is_dir():
             raise StepFailed(f"{sdist.name} carries no tests/")
         shutil.rmtree(source / "src")  # the tests must import the installed wheel
-        output = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=source, log=log)
+        output = run(
+            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=source, log=log
+        )
         summary = output.rstrip().splitlines()[-1] if output.strip() else ""
         return package, time.monotonic() - started, summary
     except StepFailed as failure:

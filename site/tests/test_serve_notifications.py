@@ -114,7 +114,8 @@ def test_a_handoff_reaches_its_webhook_within_seconds(served):
         "/api/v1/rotas/",
         json={"name": "E2E timing", "cadence": "daily", "timezone": "UTC",
               "starts_on": (handoff - timedelta(days=3)).date().isoformat(),
-              "handoff_time": handoff.time().isoformat(), "members": [ada], "reminder_minutes": None},
+              "handoff_time": handoff.time().isoformat(), "members": [ada],
+              "reminder_minutes": None},
     ).json()  # fmt: skip
     assert rota["next_handoff_at"] == handoff.isoformat().replace("+00:00", "Z")
     with WebhookReceiver() as receiver:

@@ -109,7 +109,12 @@ _queue.mkdir()
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"socket_connect_timeout": 2}
     if os.environ.get("REDIS_URL")
-    else {"data_folder_in": str(_queue), "data_folder_out": str(_queue), "store_processed": False}
+    else {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "control_folder": str(_scratch / "control"),
+        "store_processed": False,
+    }
 )
 CELERY_TASK_ACKS_LATE = True
 

@@ -249,12 +249,16 @@ def test_the_override_changelist_renders_with_filters(admin_client, rota, people
 def test_creating_an_override_in_the_admin_goes_through_the_service(admin_client, rota, people):
     start = anchor(HOUR)  # in force already: the service announces it
 
-    response = admin_client.post(f"{OVERRIDES}add/", override_form(rota, people[0], start, start + 3 * HOUR))
+    response = admin_client.post(
+        f"{OVERRIDES}add/", override_form(rota, people[0], start, start + 3 * HOUR)
+    )
 
     assert response.status_code == 302
     override = Override.objects.get()
     assert (override.starts_at, override.ends_at, override.person) == (
-        start, start + 3 * HOUR, people[0]
+        start,
+        start + 3 * HOUR,
+        people[0],
     )
     assert override.created_by is not None
     assert override.started_notified_at is not None

@@ -1,6 +1,7 @@
 """rotas/{id}/schedule/: segments tiling the window, stored history before now, projection after."""
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone
@@ -47,7 +48,7 @@ def names(segments) -> list[str | None]:
 
 
 def assert_tiles(segments, start: str | None = None, end: str | None = None):
-    for before, after in zip(segments, segments[1:], strict=False):
+    for before, after in pairwise(segments):
         assert before["end"] == after["start"]
         assert before["start"] < before["end"]
     if start is not None:
@@ -158,8 +159,8 @@ def test_a_shift_nobody_can_take_is_flagged_as_a_conflict(staff_client, people):
 
 
 def test_an_override_is_laid_over_the_rotation(staff_client, running, people):
-    rota_id, b0 = running
-    a, b = people[:2]
+    rota_id, _ = running
+    a = people[0]
     cover_from = anchor(-timedelta(hours=2))
     cover_until = cover_from + timedelta(hours=3)
     created = staff_client.post(

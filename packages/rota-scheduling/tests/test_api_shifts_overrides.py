@@ -155,7 +155,10 @@ def test_an_override_in_force_puts_the_coverer_on_duty(staff_client, staff_user,
     rota = staff_client.get(f"/api/v1/rotas/{rota_id}/").json()
     assert rota["current"]["person"] == {"id": a.pk, "name": "A"}
     assert rota["current"]["source"] == "override"
-    assert (rota["current"]["starts_at"], rota["current"]["ends_at"]) == (utc_iso(start), utc_iso(end))
+    assert (rota["current"]["starts_at"], rota["current"]["ends_at"]) == (
+        utc_iso(start),
+        utc_iso(end),
+    )
     oncall = staff_client.get("/api/v1/oncall/").json()
     assert [(row["person"]["name"], row["source"]) for row in oncall] == [("A", "override")]
 
@@ -228,10 +231,11 @@ def test_overlapping_overrides_on_one_rota_are_refused(staff_client, running, pe
 )
 def test_bad_overrides_answer_400_naming_the_field(staff_client, running, people, change, field):
     rota_id, _ = running
-    body = cover(rota_id, people[0], anchor(-HOUR), anchor(-2 * HOUR))
+    now = anchor(timedelta(0))
+    body = cover(rota_id, people[0], now + HOUR, now + 2 * HOUR)
     for key, value in change.items():
         if isinstance(value, timedelta):
-            value = utc_iso(anchor(-value))
+            value = utc_iso(now + value)
         elif value == "inactive":
             value = PersonFactory(is_active=False).pk
         body[key] = value

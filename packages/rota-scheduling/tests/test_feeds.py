@@ -121,7 +121,8 @@ def test_a_person_feed_has_only_their_own_turns_over_the_past_30_and_next_180_da
 ):
     a, b, c, d = people
     ops = make_rota([a, b], first=anchor(WEEK + HOUR))  # B now, then A, B, ...
-    desk = make_rota([c, a], name="Desk", first=anchor(2 * DAY), cadence="daily")
+    desk_first = anchor(2 * DAY)
+    desk = make_rota([c, a], name="Desk", first=desk_first, cadence="daily")
     soon = anchor(-2 * DAY)
     override_create(rota=ops, person=a, starts_at=soon, ends_at=soon + HOUR)  # A covers B
     later = anchor(-WEEK - DAY)
@@ -138,7 +139,7 @@ def test_a_person_feed_has_only_their_own_turns_over_the_past_30_and_next_180_da
     assert rows[-1][1] > now + timedelta(days=170)
     # Desk's first handoff was two days ago, but it only starts now (C): A's turn is next.
     desk_rows = [row for row in rows if row[3].startswith("Desk")]
-    assert desk_rows[0][1] == anchor(2 * DAY) + 3 * DAY
+    assert desk_rows[0][1] == desk_first + 3 * DAY
     assert feed(anonymous, b.calendar_token) is not None
     assert not any("A on duty" in row[3] for row in events(feed(anonymous, b.calendar_token)))
     assert desk.calendar_token != a.calendar_token

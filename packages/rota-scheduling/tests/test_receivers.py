@@ -153,3 +153,22 @@ def test_a_rota_whose_first_handoff_moves_into_the_past_starts_at_once(
     rota = Rota.objects.select_related("current_shift").get(pk=rota.pk)
     assert rota.current_shift.starts_at == first - timedelta(hours=9)
     assert [s["shift"] for s in signals.shift_started] == [rota.current_shift]
+
+
+def test_moving_unavailability_to_someone_else_tells_both_rotas(make_rota, real_now, signals):
+    from rota_core.services import unavailability_update
+    from rota_core.testing.factories import PersonFactory
+
+    a, b, x, y = PersonFactory.create_batch(4)
+    since = real_now.date() - timedelta(days=1)
+    first = make_rota([a, x], name="First", starts_on=since, now=real_now)
+    second = make_rota([b, y], name="Second", starts_on=since, now=real_now)
+    leave = unavailability_create(
+        person=x, starts_at=real_now, ends_at=real_now + timedelta(days=30)
+    )
+    signals.clear()
+
+    unavailability_update(unavailability=leave, data={"person": y})
+
+    changed = {sent["rota"].pk: set(sent["changes"]) for sent in signals.schedule_changed}
+    assert changed == {first.pk: {a.pk, x.pk}, second.pk: {b.pk, y.pk}}

@@ -4,8 +4,11 @@ import os
 
 from celery import Celery
 
+from .beat_heartbeat import connect_beat_heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rota_site.settings.base")
 
 app = Celery("rota_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+connect_beat_heartbeat()  # beat's container health check (compose.yml)

@@ -21,3 +21,9 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
+
+# JSON errors under /api/ for what never reaches a DRF view (see rota_site.errors).
+handler400 = "rota_site.errors.bad_request"
+handler403 = "rota_site.errors.permission_denied"
+handler404 = "rota_site.errors.page_not_found"
+handler500 = "rota_site.errors.server_error"

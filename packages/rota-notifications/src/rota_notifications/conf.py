@@ -19,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
     # Attempts per delivery before it is marked failed.
     "MAX_ATTEMPTS": 12,
     # First retry delay in seconds; doubled each attempt, with jitter, up to RETRY_MAX_SECONDS
-    # (2 s, 4 s, 8 s ... about two and a half hours of trying in all).
+    # (about 2 s, 4 s, 8 s ... capped at an hour: roughly an hour of trying in all).
     "RETRY_BASE_SECONDS": 2.0,
     "RETRY_MAX_SECONDS": 3600.0,
     # A delivery being sent is leased for this long, so the relay does not hand it out twice.

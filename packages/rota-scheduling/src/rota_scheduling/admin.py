@@ -19,8 +19,14 @@ from rota_core.models import Person
 
 from .models import Membership, Override, Rota, Shift
 from .selectors import rota_segments, rotas_now
-from .services import override_create, override_delete, rota_advance, rota_create, rota_delete
-from .services import rota_update
+from .services import (
+    override_create,
+    override_delete,
+    rota_advance,
+    rota_create,
+    rota_delete,
+    rota_update,
+)
 from .services.overrides import override_validate
 from .services.rotas import DEFINITION_FIELDS, EDITABLE_FIELDS
 from .validation import validate_definition
@@ -62,7 +68,7 @@ def _ordered_members(formset) -> list[int]:
 class RotaForm(forms.ModelForm):
     class Meta:
         model = Rota
-        fields = "__all__"
+        fields = list(EDITABLE_FIELDS)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -99,9 +105,19 @@ class RotaAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "description", "is_active"]}),
         (
             "Rotation",
-            {"fields": ["timezone", "cadence", "interval", "starts_on", "handoff_time",
-                        "weekdays", "skip_policy", "reminder_minutes"]},
-        ),  # fmt: skip
+            {
+                "fields": [
+                    "timezone",
+                    "cadence",
+                    "interval",
+                    "starts_on",
+                    "handoff_time",
+                    "weekdays",
+                    "skip_policy",
+                    "reminder_minutes",
+                ]
+            },
+        ),
         ("Now", {"fields": ["on_duty", "up_next", "next_handoff_at", "schedule_preview"]}),
     ]
 
@@ -186,7 +202,9 @@ class RotaAdmin(admin.ModelAdmin):
             else:
                 self.save_formset(request, form, formset, change)
         rota = form.instance
-        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data
+        }
         if change:
             fields = {name: value for name, value in fields.items() if name in form.changed_data}
             rota_update(rota=rota, fields=fields, members=members)

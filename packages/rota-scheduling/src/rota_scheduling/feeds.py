@@ -23,7 +23,9 @@ PRODID = "-//Rota Round//Duty rota feed//EN"
 
 def segment_uid(rota: Rota, segment: Segment) -> str:
     """Stable across fetches: the same rota, start and source give the same event."""
-    return f"rota{rota.pk}-{segment.start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{segment.source}@rota-round"
+    return (
+        f"rota{rota.pk}-{segment.start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{segment.source}@rota-round"
+    )
 
 
 def _calendar(name: str) -> Calendar:

@@ -25,20 +25,20 @@ def follow_system_timezone(sender, *, old=None, **kwargs) -> None:
 # the old row.
 
 
-def _rota_ids(person_id: int) -> list[int]:
+def _rota_ids(person_ids: set[int]) -> list[int]:
     return list(
-        Membership.objects.filter(person_id=person_id, rota__is_active=True).values_list(
+        Membership.objects.filter(person_id__in=person_ids, rota__is_active=True).values_list(
             "rota_id", flat=True
         )
     )
 
 
-def _snapshot(person_id: int) -> dict:
+def _snapshot(person_ids: set[int]) -> dict:
     from .models import Rota
 
     now = timezone.now()
     window = (now, now + CHANGE_HORIZON)
-    rotas = Rota.objects.filter(id__in=_rota_ids(person_id)).select_related("current_shift")
+    rotas = Rota.objects.filter(id__in=_rota_ids(person_ids)).select_related("current_shift")
     return {
         "window": window,
         "turns": {r.id: turns_by_person(rota=r, start=window[0], end=window[1]) for r in rotas},
@@ -49,11 +49,17 @@ def _before(sender, instance, **kwargs) -> None:
     person_id = instance.pk if isinstance(instance, Person) else instance.person_id
     if person_id is None:
         return
+    people = {person_id}
     if isinstance(instance, Person):
         old = Person.objects.filter(pk=person_id).values_list("is_active", flat=True).first()
         if old is None or old == instance.is_active:
             return
-    instance._rota_turns_before = _snapshot(person_id)
+    elif instance.pk is not None:
+        # Leave moved to someone else frees the former person's turns too.
+        people.update(
+            Unavailability.objects.filter(pk=instance.pk).values_list("person_id", flat=True)
+        )
+    instance._rota_turns_before = _snapshot(people)
 
 
 def _after(sender, instance, **kwargs) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -102,12 +102,17 @@ class OnDuty:
     conflict: bool = False
 
 
+# The end of a stored shift that has none yet (its rota is paused).
+OPEN_END = datetime.max.replace(tzinfo=UTC)
+
+
 def _holder(rota: Rota, at: datetime, shifts: list[PlannedShift], cover: Cover | None) -> OnDuty:
     if cover is not None:
         return OnDuty(rota, cover.person, cover.start, cover.end, "override")
     for shift in shifts:
         if shift.start <= at < shift.end:
-            return OnDuty(rota, shift.person, shift.start, shift.end, shift.source, shift.conflict)
+            end = None if shift.end == OPEN_END else shift.end  # paused: until further notice
+            return OnDuty(rota, shift.person, shift.start, end, shift.source, shift.conflict)
     return OnDuty(rota, None, None, None, "rotation")
 
 
@@ -134,7 +139,7 @@ def holders_at(*, rotas: list[Rota], at: dict[int, datetime]) -> dict[int, OnDut
             Q(ends_at__isnull=True) | Q(ends_at__gt=low)
         )
         for shift in shifts:
-            stored[shift.rota_id].append(_stored_as_planned(shift, open_end=high + _PROBE))
+            stored[shift.rota_id].append(_stored_as_planned(shift, open_end=OPEN_END))
     availability = None
     if projecting:
         people = {pid for rota in projecting for pid in member_ids(rota)}

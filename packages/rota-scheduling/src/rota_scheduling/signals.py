@@ -37,5 +37,5 @@ schedule_changed = Signal()
 Arguments: ``sender`` (Rota class), ``rota``, ``changes`` (dict: person id -> {"before":
 [(start, end), ...], "after": [(start, end), ...]}, only people whose own turns changed;
 datetimes UTC), ``window`` ((start, end) the compared window), ``cause`` (str: "members",
-"definition", "unavailability", "override", "advance", "activation", "timezone").
+"definition", "unavailability", "override", "advance", "activation").
 """

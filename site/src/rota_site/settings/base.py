@@ -2,7 +2,7 @@
 
 With no environment at all this is the embedded default: SQLite and a filesystem Celery
 broker under ``var/``, a local-memory cache, DEBUG on. ``DATABASE_URL`` and ``REDIS_URL``
-switch to PostgreSQL and Redis (broker, cache, cached sessions).
+switch to PostgreSQL and Redis (broker and cache; sessions stay in the database).
 """
 
 import contextlib
@@ -94,18 +94,29 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down reads as an empty cache, not a 500 (drills/redis_outage.py).
+            "BACKEND": "rota_site.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rota",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions live in the database only (Django's default engine), not cached_db: signing in
+    # and out must keep working while Redis is down, and a cached copy that outlives a sign-out
+    # made during an outage would let that session back in once Redis returns.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A task not acknowledged within this time is redelivered; time limits stay below it.
         "visibility_timeout": 3600,
         "socket_connect_timeout": 2,
+        # A publish with retry=False (the outbox's on-commit enqueue, handoff timers) gives up
+        # after one immediate retry instead of kombu's ~6 s of reconnecting per call: with
+        # Redis down, a write notifying N people otherwise took N x 6 s and could outlast
+        # gunicorn's 30 s timeout (drills/redis_outage.py); the relay sends the rows later.
+        # Publishes with a retry policy (beat, the worker) keep their own policy.
+        "max_retries": 1,
+        "interval_start": 0,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -167,6 +178,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 SPA_ORIGINS = ["http://localhost:3000", "http://localhost:8080", "http://127.0.0.1:8080"]
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=SPA_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
+CORS_EXPOSE_HEADERS = ["Retry-After"]  # so the SPA can read how long a 429 asks it to wait
 CORS_URLS_REGEX = r"^/(api|health|calendar)/.*$"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=SPA_ORIGINS)
 CSRF_COOKIE_HTTPONLY = False  # the SPA reads the token (it may also use auth/csrf/'s body)
@@ -196,6 +208,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rota_core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API speaks JSON only: no form-encoded bodies, which any site can post cross-origin
+    # without a preflight (CSRF still applies; this is the second lock).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:

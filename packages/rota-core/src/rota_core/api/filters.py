@@ -1,9 +1,11 @@
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from ..models import Person, Unavailability
 
@@ -32,6 +34,27 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant, converted to UTC: the database then never sees an offset it
+    cannot store (PostgreSQL refuses -19:18), and one at the edge of the calendar is a 400
+    instead of an overflow."""
+
+    default_error_messages = {"overflow": "This date and time is out of range."}
+
+    def to_python(self, value: Any) -> datetime | None:
+        instant = super().to_python(value)
+        if instant is None:
+            return None
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["overflow"], code="overflow") from exc
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
+
+
 class PersonFilter(filters.FilterSet):
     is_active = StrictBooleanFilter()
     search = filters.CharFilter(method="filter_search", help_text="Part of the name or email.")
@@ -45,10 +68,10 @@ class PersonFilter(filters.FilterSet):
 
 
 class UnavailabilityFilter(filters.FilterSet):
-    start = filters.IsoDateTimeFilter(
+    start = UTCIsoDateTimeFilter(
         field_name="ends_at", lookup_expr="gt", help_text="Only periods ending after this."
     )
-    end = filters.IsoDateTimeFilter(
+    end = UTCIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="lt", help_text="Only periods starting before this."
     )
 

@@ -12,6 +12,7 @@ with CSRF) and are the same everywhere, so a postprocessing hook adds them::
     }
 
 Answers an operation documents itself (e.g. login's 400 and 429) are kept as they are.
+Optional query parameters get ``allowEmptyValue``: an empty ``?start=`` means no start.
 """
 
 from typing import Any
@@ -39,7 +40,10 @@ def _ref(name: str) -> dict[str, Any]:
 
 
 def _answer(description: str, schema_name: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema_name)}},
+    }
 
 
 def _errors_for(path: str, method: str, operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -65,7 +69,9 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> dict[str, 
     return errors
 
 
-def postprocess_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def postprocess_error_responses(
+    result: dict[str, Any], generator, request, public
+) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: add the shared error answers to every operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
@@ -74,7 +80,20 @@ def postprocess_error_responses(result: dict[str, Any], generator, request, publ
         for method, operation in item.items():
             if method not in HTTP_METHODS:
                 continue
+            for parameter in operation.get("parameters", []):
+                # Filters, pagination and windows all read ``?name=`` as if it were absent.
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter.setdefault("allowEmptyValue", True)
             responses = operation.setdefault("responses", {})
+            # An operation that also renders e.g. CSV (?format=csv) renders its errors so too.
+            others = {
+                media_type
+                for answer in responses.values()
+                for media_type in answer.get("content", {})
+                if media_type != "application/json"
+            }
             for status, answer in _errors_for(path, method, operation).items():
+                for media_type in sorted(others):
+                    answer["content"][media_type] = {"schema": {"type": "string"}}
                 responses.setdefault(status, answer)
     return result

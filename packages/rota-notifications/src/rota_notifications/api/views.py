@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from rota_core.api.fields import utc_iso
+from rota_core.api.filters import StrictBooleanField
 from rota_core.api.permissions import SignedInReadModelPermsWrite
 
 from ..selectors import notifications_for_user, webhook_subscriptions
 from ..sending import post_webhook, webhook_body
 from ..services import notification_mark_read, notifications_mark_all_read
+from .filters import WebhookFilter
 from .serializers import NotificationSerializer, WebhookSerializer, WebhookTestResultSerializer
 
 
@@ -26,11 +30,16 @@ class NotificationViewSet(
 
     def get_queryset(self):
         queryset = notifications_for_user(user=self.request.user)
-        if self.action == "list" and self.request.query_params.get("unread", "").lower() in (
-            "1", "true", "yes",
-        ):  # fmt: skip
+        if self.action == "list" and self._only_unread():
             queryset = queryset.filter(read_at__isnull=True)
         return queryset
+
+    def _only_unread(self) -> bool:
+        """``?unread=true``; anything but a boolean (true/false, 1/0, yes/no) is a 400."""
+        try:
+            return bool(StrictBooleanField().clean(self.request.query_params.get("unread")))
+        except DjangoValidationError as exc:
+            raise ValidationError({"unread": exc.messages}) from exc
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="only unread")]
@@ -63,7 +72,7 @@ class ChangeWebhookPermission(permissions.BasePermission):
 class WebhookViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
-    filterset_fields = ["rota", "is_active", "format"]
+    filterset_class = WebhookFilter
 
     def get_queryset(self):
         return webhook_subscriptions().order_by("id")

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from rota_core.api.filters import StrictBooleanFilter
+from rota_core.api.filters import StrictBooleanFilter, UTCIsoDateTimeFilter
 from rota_core.models import Person
 
 from ..models import Override, Rota, Shift
@@ -11,7 +11,9 @@ from ..models import Override, Rota, Shift
 
 class RotaFilter(django_filters.FilterSet):
     is_active = StrictBooleanFilter()
-    search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or slug.")
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Part of the name or slug."
+    )
 
     class Meta:
         model = Rota
@@ -24,8 +26,8 @@ class RotaFilter(django_filters.FilterSet):
 class ShiftFilter(django_filters.FilterSet):
     rota = django_filters.ModelChoiceFilter(queryset=Rota.objects.all())
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
-    start = django_filters.IsoDateTimeFilter(method="ending_after", label="overlaps from")
-    end = django_filters.IsoDateTimeFilter(method="starting_before", label="overlaps until")
+    start = UTCIsoDateTimeFilter(method="ending_after", label="overlaps from")
+    end = UTCIsoDateTimeFilter(method="starting_before", label="overlaps until")
     conflict = StrictBooleanFilter()
 
     class Meta:

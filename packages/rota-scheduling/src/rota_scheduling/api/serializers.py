@@ -66,6 +66,8 @@ class MemberIdsField(serializers.ListField):
 
 
 class RotaSerializer(ModelSerializer):
+    """A duty rota: its definition, its members in order, and who is on duty now and next."""
+
     members = MemberIdsField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
@@ -166,6 +168,8 @@ def _position(membership) -> int:
 
 
 class ShiftSerializer(ModelSerializer):
+    """A stored shift (history): who held the rota from ``starts_at`` to ``ends_at``."""
+
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -178,6 +182,8 @@ class ShiftSerializer(ModelSerializer):
 
 
 class OverrideSerializer(ModelSerializer):
+    """Someone covers [starts_at, ends_at) on a rota instead of the rotation's assignee."""
+
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)
 
@@ -223,7 +229,11 @@ class WindowSerializer(serializers.Serializer):
         now = timezone.now()
         start, end = attrs.get("start"), attrs.get("end")
         if start is None and end is None:
-            start, end = (now - self.default_span, now) if self.default_past else (now, now + self.default_span)
+            start, end = (
+                (now - self.default_span, now)
+                if self.default_past
+                else (now, now + self.default_span)
+            )
         elif start is None:
             start = end - self.default_span
         elif end is None:
@@ -271,4 +281,3 @@ class StatsRowSerializer(serializers.Serializer):
 class CalendarTokenSerializer(serializers.Serializer):
     calendar_token = serializers.CharField()
     calendar_url = serializers.URLField()
-

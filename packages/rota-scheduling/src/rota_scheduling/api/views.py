@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -59,6 +60,8 @@ def _names(ids) -> dict[int, str]:
 
 
 class RotaViewSet(viewsets.ModelViewSet):
+    """Rotas with their members in order; reads add who is on duty now and next."""
+
     serializer_class = s.RotaSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [SignedInReadModelPermsWrite]
@@ -69,7 +72,8 @@ class RotaViewSet(viewsets.ModelViewSet):
         return rotas_for_api()
 
     def list(self, request, *args, **kwargs):
-        """Who is on duty and next for the whole page at once: a constant number of queries."""
+        """Rotas, each with who is on duty now and who is next."""
+        # current/next of the whole page at once: a constant number of queries.
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rotas = list(queryset) if page is None else page
@@ -83,8 +87,9 @@ class RotaViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Rota) -> None:
         rota_delete(rota=instance)
 
+    # Not a list of rotas: no pagination, and the rota filters must not hide the rota (404).
     @extend_schema(parameters=WINDOW_PARAMS, responses=s.SegmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def schedule(self, request, pk=None):
         """Who is on duty over the window: stored history before now, projection after."""
         rota = self.get_object()
@@ -111,8 +116,17 @@ class RotaViewSet(viewsets.ModelViewSet):
         rota = rota_advance(rota=self.get_object())
         return Response(self.get_serializer(rotas_for_api().get(pk=rota.pk)).data)
 
-    @extend_schema(parameters=WINDOW_PARAMS, responses=s.StatsRowSerializer(many=True))
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    @extend_schema(
+        parameters=WINDOW_PARAMS,
+        responses={
+            (200, "application/json"): s.StatsRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+    )
+    @action(
+        detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer],
+        pagination_class=None, filter_backends=[],
+    )  # fmt: skip
     def stats(self, request, pk=None, format=None):
         """Per person over the window (default the last 30 days): shifts taken, hours on
         duty (overrides count for the coverer), times passed over. ``?format=csv`` for CSV."""
@@ -134,6 +148,8 @@ class RotaViewSet(viewsets.ModelViewSet):
 
 
 class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored shifts (history), newest first; filter by rota, person and overlap."""
+
     serializer_class = s.ShiftSerializer
     permission_classes = [SignedInReadModelPermsWrite]
     filterset_class = ShiftFilter
@@ -147,6 +163,9 @@ class OverrideViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Overrides: someone covers an interval of a rota. Overlapping ones on a rota and ones
+    ending in the past are refused (400); to change one, delete it and add another."""
+
     serializer_class = s.OverrideSerializer
     permission_classes = [SignedInReadModelPermsWrite]
     filterset_class = OverrideFilter
@@ -197,4 +216,6 @@ class PersonCalendarTokenView(APIView):
         with transaction.atomic():
             token = person_rotate_calendar_token(person=person)
         url = request.build_absolute_uri(reverse("rota-calendar-feed", kwargs={"token": token}))
-        return Response({"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
+        )

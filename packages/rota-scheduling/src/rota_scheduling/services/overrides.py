@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from ..models import Override, Rota
 from ..signals import override_started
 from .changes import schedule_change
 from .rotation import locked_rota
+
+logger = logging.getLogger(__name__)
 
 
 def _validate(*, rota: Rota, person: Person, starts_at: datetime, ends_at: datetime, now) -> None:
@@ -104,6 +107,13 @@ def announce_started_overrides(*, now: datetime | None = None) -> int:
         )
         count = 0
         for override in due:
-            announce_override(override, now=now)
+            # A savepoint each: a failing receiver rolls back that notice alone (tried again
+            # next run) and never holds back the others.
+            try:
+                with transaction.atomic():
+                    announce_override(override, now=now)
+            except Exception:
+                logger.exception("announcing override %s failed; tried again", override.pk)
+                continue
             count += 1
     return count

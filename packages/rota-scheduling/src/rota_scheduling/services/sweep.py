@@ -55,15 +55,16 @@ def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> 
             last_id = batch[-1].id
             prefetch_related_objects(batch, "memberships")
             since = min(rota.next_handoff_at for rota in batch)
-            availability = load_availability(
-                {pid for rota in batch for pid in member_ids(rota)}, since=since
-            )
+            member_set = {pid for rota in batch for pid in member_ids(rota)}
+            availability = load_availability(member_set, since=since)
+            people = Person.objects.in_bulk(member_set)  # who shift_started names
             covers = _overrides_between(batch, since=since, until=now)
             for rota in batch:
                 _rotate_one(
                     rota,
                     now=now,
                     availability=availability,
+                    people=people,
                     overrides=covers[rota.id],
                     result=result,
                 )
@@ -83,14 +84,23 @@ def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -
 
 
 def _rotate_one(
-    rota: Rota, *, now: datetime, availability, overrides: list[Override], result: SweepResult
+    rota: Rota,
+    *,
+    now: datetime,
+    availability,
+    people: dict[int, Person],
+    overrides: list[Override],
+    result: SweepResult,
 ) -> None:
     try:
         with transaction.atomic():
             shifts = catch_up(rota, now=now, availability=availability)
             rota.save(update_fields=STATE_FIELDS)
             if shifts:
-                announce_shift(rota, shifts[-1], overrides=overrides)
+                latest = shifts[-1]
+                if latest.person_id in people:
+                    latest.person = people[latest.person_id]
+                announce_shift(rota, latest, overrides=overrides)
     except Exception:
         logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
         result.failed.append(rota.pk)
@@ -110,18 +120,28 @@ def send_reminders(*, now: datetime | None = None) -> int:
             .prefetch_related("memberships")
         )
         for rota in due:
-            upcoming = rota_on_duty(rota=rota, at=rota.next_handoff_at)
-            rota.reminded_for = rota.next_handoff_at
-            rota.remind_at = None
-            rota.save(update_fields=["reminded_for", "remind_at", "updated_at"])
-            if upcoming.person_id is None:
-                continue
-            shift_upcoming.send(
-                sender=Rota,
-                rota=rota,
-                starts_at=rota.next_handoff_at,
-                ends_at=upcoming.ends_at,
-                person=Person.objects.get(pk=upcoming.person_id),
-            )
-            sent += 1
+            # A savepoint per rota: a failing receiver rolls back that reminder alone (tried
+            # again next run) and never holds back the others.
+            try:
+                with transaction.atomic():
+                    sent += _remind(rota)
+            except Exception:
+                logger.exception("reminding for rota %s failed; tried again next run", rota.pk)
     return sent
+
+
+def _remind(rota: Rota) -> int:
+    upcoming = rota_on_duty(rota=rota, at=rota.next_handoff_at)
+    rota.reminded_for = rota.next_handoff_at
+    rota.remind_at = None
+    rota.save(update_fields=["reminded_for", "remind_at", "updated_at"])
+    if upcoming.person_id is None:
+        return 0
+    shift_upcoming.send(
+        sender=Rota,
+        rota=rota,
+        starts_at=rota.next_handoff_at,
+        ends_at=upcoming.ends_at,
+        person=Person.objects.get(pk=upcoming.person_id),
+    )
+    return 1

@@ -1,0 +1,1 @@
+"""No models: the module exists so the site receives post_migrate (it registers a periodic task)."""
