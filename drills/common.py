@@ -76,7 +76,9 @@ class Report:
             f"{'PASS' if self.ok else 'FAIL'} in {self.seconds:.1f} s"
         ]
         for c in self.checks:
-            lines.append(f"  [{'ok' if c.ok else 'FAIL'}] {c.name}" + (f": {c.detail}" if c.detail else ""))
+            lines.append(
+                f"  [{'ok' if c.ok else 'FAIL'}] {c.name}" + (f": {c.detail}" if c.detail else "")
+            )
         for key, value in self.numbers.items():
             shown = f"{value:.3f}" if isinstance(value, float) else value
             lines.append(f"  {key} = {shown}")
@@ -90,7 +92,9 @@ class Report:
 
 
 @contextlib.contextmanager
-def drill_run(name: str, workdir: Path | None, *, keep: bool = False) -> Iterator[tuple[Report, Path]]:
+def drill_run(
+    name: str, workdir: Path | None, *, keep: bool = False
+) -> Iterator[tuple[Report, Path]]:
     """A report and a work folder (logs, SQLite file, Redis dir). A folder the drill made itself
     is removed afterwards unless the drill failed or ``keep`` is set."""
     own = workdir is None
@@ -139,7 +143,9 @@ def main(run: Callable[..., Report], description: str, add_arguments=None) -> No
 # --- Waiting ---------------------------------------------------------------------------------
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float, interval: float = 0.1, what: str = "") -> Any:
+def wait_until(
+    predicate: Callable[[], Any], *, timeout: float, interval: float = 0.1, what: str = ""
+) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -185,11 +191,13 @@ class Database:
     admin_url: str = ""  # PostgreSQL: the maintenance database on the same server
 
     def connect(self):
-        """A DB-API connection of the drill itself (autocommit), for counting and fault injection."""
+        """The drill's own DB-API connection (autocommit), for counting and fault injection."""
         if self.vendor == "postgresql":
             import psycopg
 
-            return psycopg.connect(_with_database(self.url, self.name), autocommit=True, connect_timeout=5)
+            return psycopg.connect(
+                _with_database(self.url, self.name), autocommit=True, connect_timeout=5
+            )
         conn = sqlite3.connect(self.name, timeout=30, isolation_level=None)
         conn.execute("PRAGMA query_only = ON")
         return conn
@@ -273,7 +281,9 @@ def throwaway_database(folder: Path, server_url: str) -> Iterator[Database]:
 _DROPPED = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "ROTA_VAR_DIR", "STATIC_ROOT"}
 
 
-def drill_env(*, database: Database, folder: Path, redis_url: str | None = None, **extra: str) -> dict[str, str]:
+def drill_env(
+    *, database: Database, folder: Path, redis_url: str | None = None, **extra: str
+) -> dict[str, str]:
     """The environment of every child: the drill's database and Redis, production-like settings
     (DEBUG off), state under the drill's folder, and the repository on the path (``drills``)."""
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED and not k.startswith("PYTEST_")}
@@ -315,7 +325,14 @@ def in_django(env: dict[str, str], target: str, *, timeout: float = 180, **kwarg
     with tempfile.TemporaryDirectory(prefix="rota-drill-") as scratch:
         out = Path(scratch) / "result.json"
         done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "drills._child", target, json.dumps(kwargs, default=str), str(out)],
+            [
+                sys.executable,
+                "-m",
+                "drills._child",
+                target,
+                json.dumps(kwargs, default=str),
+                str(out),
+            ],
             env=env,
             cwd=REPO_ROOT,
             capture_output=True,

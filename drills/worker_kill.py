@@ -128,7 +128,9 @@ def verify(*, b0: str, days: int) -> dict:
         rows = shifts[rota_id]
         ids = [r[0] for r in rows]
         notified = sorted(told[rota_id])
-        kind, why = _classify(rows, ids, notified, current_id, next_at, next_k, start, day, last_k, now)
+        kind, why = _classify(
+            rows, ids, notified, current_id, next_at, next_k, start, day, last_k, now
+        )
         counts[kind] += 1
         if kind == "broken" and len(reasons) < 10:
             reasons.append(f"rota {rota_id}: {why}")
@@ -157,7 +159,11 @@ def _classify(rows, ids, notified, current_id, next_at, next_k, start, day, last
             and rows[0][2] == start + day
             and notified == [ids[0]]
         )
-        return ("untouched", "") if untouched else ("broken", f"boundary 0 only, state moved: {next_at}")
+        return (
+            ("untouched", "")
+            if untouched
+            else ("broken", f"boundary 0 only, state moved: {next_at}")
+        )
     if boundaries != list(range(last_k + 1)):
         return "broken", f"stored boundaries {boundaries[:3]}..{boundaries[-3:]} of 0..{last_k}"
     for k, (_, starts_at, ends_at, _) in enumerate(rows):
@@ -222,7 +228,9 @@ def run(
             0 < after_kill["caught_up"] < rotas,
             f"{after_kill['caught_up']} caught up, {after_kill['untouched']} untouched",
         )
-        report.check("no (rota, starts_at) stored twice after the kill", after_kill["duplicates"] == 0)
+        report.check(
+            "no (rota, starts_at) stored twice after the kill", after_kill["duplicates"] == 0
+        )
 
         t = time.monotonic()
         swept = manage(env, "rotate", timeout=600)
@@ -294,7 +302,9 @@ def _kill_mid_sweep(report: Report, db, worker, redis: RedisServer, rotas: int) 
         if db.vendor == "postgresql":
             released = _wait(lambda: db.sessions(exclude=mine) == 0, 15)
             report.numbers["server_sessions_gone_s"] = time.monotonic() - killed_at
-            report.check("the server dropped the dead worker's sessions (row locks released)", released)
+            report.check(
+                "the server dropped the dead worker's sessions (row locks released)", released
+            )
         # acks_late: the message stays unacknowledged in Redis and comes back after the
         # visibility timeout; the next sweep (beat, every minute) does not wait for it.
         report.numbers["unacked_messages_left"] = redis.command("HLEN", "unacked").lstrip(":")

@@ -1,3 +1,4 @@
+import copy
 import os
 import socket
 import uuid
@@ -5,14 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache_prefix(settings):
+    """A fresh cache key prefix per test: never FLUSHDB a Redis shared with the broker."""
+    caches = copy.deepcopy(settings.CACHES)
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"{config.get('KEY_PREFIX', '')}:test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 def _free_port() -> int:

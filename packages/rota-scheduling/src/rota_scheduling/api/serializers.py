@@ -17,7 +17,8 @@ from ..selectors import OnDuty, RotaNow, rotas_now
 from ..services import override_create, rota_create, rota_update
 
 MAX_WINDOW = timedelta(days=366)
-REACH = timedelta(days=36525)  # 100 years either side of now
+REACH_BACK = timedelta(days=36525)  # history: 100 years
+REACH_AHEAD = timedelta(days=5 * 366)  # projection: every shift up to the instant is computed
 MAX_ID = 2**63 - 1  # larger ids overflow the database's integer columns
 SEGMENT_SOURCES = [("rotation", "rotation"), ("manual", "manual"), ("override", "override")]
 
@@ -202,14 +203,18 @@ class OverrideSerializer(ModelSerializer):
 
 
 class InstantField(UTCDateTimeField):
-    """A query instant within ``REACH`` of now: projecting further would take the request
-    minutes (every shift up to it is worked out), and dates near year 1 or 9999 overflow."""
+    """A query instant at most 100 years back and 5 years ahead: projecting further ahead makes
+    a request work out every shift up to it (minutes over many rotas), and dates near year 1 or
+    9999 overflow."""
 
-    default_error_messages = {"reach": "Give an instant within 100 years of now."}
+    default_error_messages = {
+        "reach": "Give an instant no more than 100 years before or 5 years after now."
+    }
 
     def to_internal_value(self, value):
         instant = super().to_internal_value(value)
-        if abs(instant - timezone.now()) > REACH:
+        now = timezone.now()
+        if instant < now - REACH_BACK or instant > now + REACH_AHEAD:
             self.fail("reach")
         return instant
 
