@@ -76,8 +76,9 @@ class Report:
             f"{'PASS' if self.ok else 'FAIL'} in {self.seconds:.1f} s"
         ]
         for c in self.checks:
+            detail = c.detail if len(c.detail) <= 400 or not c.ok else c.detail[:400] + "…"
             lines.append(
-                f"  [{'ok' if c.ok else 'FAIL'}] {c.name}" + (f": {c.detail}" if c.detail else "")
+                f"  [{'ok' if c.ok else 'FAIL'}] {c.name}" + (f": {detail}" if detail else "")
             )
         for key, value in self.numbers.items():
             shown = f"{value:.3f}" if isinstance(value, float) else value
@@ -567,12 +568,6 @@ def signed_in_client(base: str, username: str, password: str, *, timeout: float 
         raise DrillError(f"login failed: {login.status_code} {login.text[:500]}")
     client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
     return client
-
-
-def timed(call: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.monotonic()
-    value = call()
-    return value, time.monotonic() - started
 
 
 def create_superuser(*, username: str, password: str) -> dict:

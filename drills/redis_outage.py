@@ -32,6 +32,7 @@ from .common import (
     manage,
     resolve_database_url,
     signed_in_client,
+    throwaway_database,
     wait_healthy,
     wait_until,
     wait_worker_ready,
@@ -83,7 +84,7 @@ def run(
     from rota_notifications.testing.receiver import WebhookReceiver
 
     with drill_run("redis_outage", workdir, keep=keep) as (report, folder), ExitStack() as stack:
-        db = stack.enter_context(_database(folder, database_url))
+        db = stack.enter_context(throwaway_database(folder, resolve_database_url(database_url)))
         report.database = db.vendor
         procs = stack.enter_context(Processes(folder))
         redis = RedisServer(procs, folder / "redis")
@@ -252,12 +253,6 @@ def run(
         report.check("the old session still works after the outage", after.status_code == 200,
                      after.status_code)  # fmt: skip
     return report
-
-
-def _database(folder: Path, database_url: str | None):
-    from .common import throwaway_database
-
-    return throwaway_database(folder, resolve_database_url(database_url))
 
 
 def _json(response) -> dict:

@@ -9,9 +9,11 @@ For every package under packages/:
    constraints: a sibling it forgot to declare is simply not installed, and nothing comes
    from the workspace or from a same-named project on PyPI);
 3. a throwaway project made by ``django-admin startproject`` and configured as the package's
-   README says runs ``check``, ``migrate`` and ``makemigrations --check --dry-run``;
-4. the package's own test suite, taken from its sdist, runs against the installed wheel
-   (its ``tests/settings.py``: SQLite in memory, no PostgreSQL, no Redis).
+   README says runs ``check``, ``migrate`` and ``makemigrations --check --dry-run``, and the
+   app reports the wheel's version (``__version__``, read with importlib.metadata);
+4. the sdist's CHANGELOG.md starts with "## Unreleased", and the package's own test suite,
+   taken from its sdist, runs against the installed wheel (its ``tests/settings.py``: SQLite,
+   no PostgreSQL, no Redis).
 
 Run from anywhere: ``python3 scripts/check_isolation.py [--keep] [--jobs N] [dist ...]``.
 Only the standard library is used here; everything else runs inside the throwaway venvs.
@@ -279,11 +281,17 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
             ["check"],
             ["migrate", "--noinput"],
             ["makemigrations", "--check", "--dry-run", package.module],
-            ["shell", "-c", f"import {package.module} as m; print('imported from', m.__file__)"],
+            ["shell", "-c", f"import {package.module} as m; print(m.__version__, m.__file__)"],
         ):
             output = run([str(python), "manage.py", *command], cwd=site, log=log)
-        if str(venv) not in output:
-            raise StepFailed(f"{package.module} was not imported from the venv: {output}")
+        found_version, _, found_file = output.strip().splitlines()[-1].partition(" ")
+        if not found_file.startswith(str(venv)):
+            raise StepFailed(f"{package.module} was not imported from the venv: {found_file}")
+        wheel_version = wheel.name.split("-")[1]
+        if found_version != wheel_version:
+            raise StepFailed(
+                f"{package.module}.__version__ is {found_version}, not {wheel_version}"
+            )
 
         # The package's own tests, from its sdist, against the installed wheel.
         sdist = only(dist_dir, f"{package.wheel_name}-*.tar.gz")
@@ -292,6 +300,13 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
         source = only(home / "sdist", f"{package.wheel_name}-*")
         if not (source / "tests").is_dir():
             raise StepFailed(f"{sdist.name} carries no tests/")
+        headings = [
+            line
+            for line in (source / "CHANGELOG.md").read_text().splitlines()
+            if line.startswith("## ")
+        ]
+        if not headings or headings[0].strip() != "## Unreleased":
+            raise StepFailed(f"{package.dist}: CHANGELOG.md must start with '## Unreleased'")
         shutil.rmtree(source / "src")  # the tests must import the installed wheel
         output = run(
             [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=source, log=log

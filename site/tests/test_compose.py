@@ -400,3 +400,36 @@ def test_init_script_runs_on_a_fresh_database_as_the_image_would():
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+# --- beat's health check --------------------------------------------------------------------------
+
+
+def test_beat_touches_its_heartbeat_file_when_it_starts_and_on_every_task_it_sends(
+    tmp_path, monkeypatch
+):
+    from celery.signals import after_task_publish, beat_init
+
+    from rota_site import beat_heartbeat
+
+    heartbeat = tmp_path / "heartbeat"
+    monkeypatch.setenv(beat_heartbeat.ENV_VAR, str(heartbeat))
+    try:
+        beat_init.send(sender=None)  # what `celery beat` sends as it starts
+        assert heartbeat.exists()
+        os.utime(heartbeat, (0, 0))
+        after_task_publish.send(sender="rota_scheduling.rotate_due_rotas", headers={}, body=())
+        assert heartbeat.stat().st_mtime > 0
+    finally:
+        after_task_publish.disconnect(dispatch_uid="rota_site.heartbeat")
+
+
+def test_no_heartbeat_outside_beat_or_without_the_variable(tmp_path, monkeypatch):
+    from celery.signals import after_task_publish, beat_init
+
+    from rota_site import beat_heartbeat
+
+    monkeypatch.delenv(beat_heartbeat.ENV_VAR, raising=False)
+    beat_init.send(sender=None)
+    uids = [lookup_key[0] for lookup_key, _ in after_task_publish.receivers]
+    assert "rota_site.heartbeat" not in uids

@@ -17,4 +17,4 @@ def test_settings_are_reread_when_they_change():
     before = app_settings.CACHE_TIMEOUT
     with override_settings(ROTA_SETTINGS_CACHE_TIMEOUT=12345):
         assert app_settings.CACHE_TIMEOUT == 12345
-    assert app_settings.CACHE_TIMEOUT == before
+    assert before == app_settings.CACHE_TIMEOUT

@@ -31,6 +31,9 @@ class RotaNotificationsConfig(AppConfig):
 
         uid = "rota_notifications"
         signals.shift_started.connect(receivers.on_shift_started, dispatch_uid=f"{uid}.started")
+        signals.sweep_batch_stored.connect(
+            receivers.on_sweep_batch_stored, dispatch_uid=f"{uid}.batch"
+        )
         signals.shift_upcoming.connect(receivers.on_shift_upcoming, dispatch_uid=f"{uid}.upcoming")
         signals.override_started.connect(
             receivers.on_override_started, dispatch_uid=f"{uid}.override"

@@ -10,6 +10,12 @@ def deliver(delivery_id: int) -> None:
     delivery.attempt(delivery_id)
 
 
+@shared_task(name="rota_notifications.deliver_many", ignore_result=True)
+def deliver_many(delivery_ids: list[int]) -> None:
+    for delivery_id in delivery_ids:
+        delivery.attempt(delivery_id)
+
+
 @shared_task(name="rota_notifications.relay_pending", ignore_result=True)
 def relay_pending() -> int:
     return delivery.relay_pending()

@@ -3,11 +3,25 @@ zone's abbreviation, e.g. "Tue 3 Mar 09:00–Wed 4 Mar 09:00 CET"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rota_settings.selectors import get_system_timezone
+
+# A batch of events pins the system zone once instead of asking the cache per message.
+_pinned_system_zone: ContextVar[ZoneInfo | None] = ContextVar("pinned_system_zone", default=None)
+
+
+@contextmanager
+def system_zone_pinned() -> Iterator[None]:
+    token = _pinned_system_zone.set(get_system_timezone())
+    try:
+        yield
+    finally:
+        _pinned_system_zone.reset(token)
 
 
 def recipient_zone(*, person, rota=None) -> ZoneInfo:
@@ -15,7 +29,7 @@ def recipient_zone(*, person, rota=None) -> ZoneInfo:
         return ZoneInfo(person.timezone)
     if rota is not None and rota.timezone:
         return ZoneInfo(rota.timezone)
-    return get_system_timezone()
+    return _pinned_system_zone.get() or get_system_timezone()
 
 
 def _wall(value: datetime, tz: ZoneInfo) -> datetime:

@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 HORIZON = timedelta(seconds=75)
 
 
-def upcoming_instants(*, now: datetime | None = None, horizon: timedelta = HORIZON) -> list[datetime]:
+def upcoming_instants(
+    *, now: datetime | None = None, horizon: timedelta = HORIZON
+) -> list[datetime]:
     now = now or timezone.now()
     return sorted(
         Rota.objects.filter(
@@ -41,7 +43,7 @@ def arm_on_commit(instant: datetime | None) -> None:
 
         try:
             rotate_due_rotas.apply_async(kwargs={"arm": False}, eta=instant, retry=False)
-        except Exception:  # noqa: BLE001 - beat's next run stores the handoff anyway
+        except Exception:
             logger.warning("could not arm the handoff at %s; beat will store it", instant)
 
     transaction.on_commit(arm)

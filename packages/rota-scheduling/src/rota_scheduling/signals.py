@@ -14,7 +14,18 @@ rota starts or is advanced by hand.
 
 Arguments: ``sender`` (Rota class), ``rota`` (Rota), ``shift`` (Shift, the stored shift),
 ``person`` (Person on duty now: the covering person when an override is in force at the start,
-else the shift's person), ``override`` (Override or None).
+else the shift's person), ``override`` (Override or None), ``batch`` (None, or a token when
+the sweep sends it for one rota of a batch: ``sweep_batch_stored`` with the same token follows
+once the batch is complete, still inside its transaction, so a receiver may buffer and write
+in bulk then; a batch that fails is rolled back and its token never completes).
+"""
+
+sweep_batch_stored = Signal()
+"""The sweep stored a batch of handoffs and sent ``shift_started(batch=token)`` for each;
+sent inside the batch's transaction, after the last of them.
+
+Arguments: ``sender`` (Rota class), ``batch`` (the token its ``shift_started`` carried),
+``rotas`` (the number of rotas announced in the batch).
 """
 
 shift_upcoming = Signal()

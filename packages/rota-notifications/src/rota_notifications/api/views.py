@@ -72,6 +72,7 @@ class ChangeWebhookPermission(permissions.BasePermission):
 class WebhookViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # no PUT (SPEC 4)
     filterset_class = WebhookFilter
 
     def get_queryset(self):

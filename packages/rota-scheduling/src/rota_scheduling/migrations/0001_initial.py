@@ -10,131 +10,332 @@ import rota_scheduling.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('rota_core', '0001_initial'),
+        ("rota_core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rota_memberships', to='rota_core.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rota_memberships",
+                        to="rota_core.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rota', 'position'],
+                "ordering": ["rota", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Rota',
+            name="Rota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('timezone', models.CharField(blank=True, help_text='IANA zone; empty follows the system zone.', max_length=64, null=True)),
-                ('cadence', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly')], default='weekly', max_length=10)),
-                ('interval', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)])),
-                ('starts_on', models.DateField(help_text='Local date of the first handoff.')),
-                ('handoff_time', models.TimeField(default=rota_scheduling.models.default_handoff_time, help_text='Local wall time.')),
-                ('weekdays', models.JSONField(default=rota_scheduling.models.all_weekdays, help_text='Daily cadence: days handoffs may fall on (Monday = 0).')),
-                ('skip_policy', models.CharField(choices=[('defer', 'Defer (owed a turn)'), ('skip', 'Skip (lose the turn)')], default='defer', max_length=10)),
-                ('reminder_minutes', models.PositiveIntegerField(blank=True, default=1440, null=True, validators=[django.core.validators.MaxValueValidator(44640)])),
-                ('is_active', models.BooleanField(default=True)),
-                ('calendar_token', models.CharField(default=rota_scheduling.models.new_calendar_token, max_length=64, unique=True)),
-                ('next_handoff_at', models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
-                ('next_boundary', models.IntegerField(blank=True, editable=False, null=True)),
-                ('cycle_index', models.IntegerField(default=-1, editable=False)),
-                ('owed', models.JSONField(blank=True, default=list, editable=False)),
-                ('remind_at', models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
-                ('reminded_for', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cycle_person', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='rota_core.person')),
-                ('members', models.ManyToManyField(blank=True, related_name='rotas', through='rota_scheduling.Membership', to='rota_core.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "timezone",
+                    models.CharField(
+                        blank=True,
+                        help_text="IANA zone; empty follows the system zone.",
+                        max_length=64,
+                        null=True,
+                    ),
+                ),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")],
+                        default="weekly",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "interval",
+                    models.PositiveIntegerField(
+                        default=1, validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("starts_on", models.DateField(help_text="Local date of the first handoff.")),
+                (
+                    "handoff_time",
+                    models.TimeField(
+                        default=rota_scheduling.models.default_handoff_time,
+                        help_text="Local wall time.",
+                    ),
+                ),
+                (
+                    "weekdays",
+                    models.JSONField(
+                        default=rota_scheduling.models.all_weekdays,
+                        help_text="Daily cadence: days handoffs may fall on (Monday = 0).",
+                    ),
+                ),
+                (
+                    "skip_policy",
+                    models.CharField(
+                        choices=[
+                            ("defer", "Defer (owed a turn)"),
+                            ("skip", "Skip (lose the turn)"),
+                        ],
+                        default="defer",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reminder_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=1440,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(44640)],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "calendar_token",
+                    models.CharField(
+                        default=rota_scheduling.models.new_calendar_token,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "next_handoff_at",
+                    models.DateTimeField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("next_boundary", models.IntegerField(blank=True, editable=False, null=True)),
+                ("cycle_index", models.IntegerField(default=-1, editable=False)),
+                ("owed", models.JSONField(blank=True, default=list, editable=False)),
+                (
+                    "remind_at",
+                    models.DateTimeField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("reminded_for", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cycle_person",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="rota_core.person",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="rotas",
+                        through="rota_scheduling.Membership",
+                        to="rota_core.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='rota',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='rota_scheduling.rota'),
+            model_name="membership",
+            name="rota",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="rota_scheduling.rota",
+            ),
         ),
         migrations.CreateModel(
-            name='Shift',
+            name="Shift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField(blank=True, null=True)),
-                ('boundary', models.IntegerField(help_text='Index of the regular boundary period.')),
-                ('source', models.CharField(choices=[('rotation', 'Rotation'), ('manual', 'Manual')], default='rotation', max_length=10)),
-                ('conflict', models.BooleanField(default=False)),
-                ('passed_over', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shifts', to='rota_core.person')),
-                ('rota', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='rota_scheduling.rota')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "boundary",
+                    models.IntegerField(help_text="Index of the regular boundary period."),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("rotation", "Rotation"), ("manual", "Manual")],
+                        default="rotation",
+                        max_length=10,
+                    ),
+                ),
+                ("conflict", models.BooleanField(default=False)),
+                ("passed_over", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shifts",
+                        to="rota_core.person",
+                    ),
+                ),
+                (
+                    "rota",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shifts",
+                        to="rota_scheduling.rota",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rota', 'starts_at'],
+                "ordering": ["rota", "starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='rota',
-            name='current_shift',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='rota_scheduling.shift'),
+            model_name="rota",
+            name="current_shift",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="rota_scheduling.shift",
+            ),
         ),
         migrations.CreateModel(
-            name='Override',
+            name="Override",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('started_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='overrides', to='rota_core.person')),
-                ('rota', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='rota_scheduling.rota')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "started_notified_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="overrides",
+                        to="rota_core.person",
+                    ),
+                ),
+                (
+                    "rota",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="overrides",
+                        to="rota_scheduling.rota",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rota', 'starts_at'],
-                'indexes': [models.Index(fields=['rota', 'starts_at', 'ends_at'], name='override_window_idx'), models.Index(condition=models.Q(('started_notified_at__isnull', True)), fields=['starts_at'], name='override_unnotified_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='override_ends_after_start')],
+                "ordering": ["rota", "starts_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["rota", "starts_at", "ends_at"], name="override_window_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("started_notified_at__isnull", True)),
+                        fields=["starts_at"],
+                        name="override_unnotified_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="override_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('rota', 'person'), name='membership_person_once'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("rota", "person"), name="membership_person_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='shift',
-            index=models.Index(fields=['person', 'starts_at'], name='shift_person_idx'),
+            model_name="shift",
+            index=models.Index(fields=["person", "starts_at"], name="shift_person_idx"),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.UniqueConstraint(fields=('rota', 'starts_at'), name='shift_once_per_start'),
+            model_name="shift",
+            constraint=models.UniqueConstraint(
+                fields=("rota", "starts_at"), name="shift_once_per_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='shift_ends_after_start'),
+            model_name="shift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_at__isnull", True),
+                    ("ends_at__gt", models.F("starts_at")),
+                    _connector="OR",
+                ),
+                name="shift_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rota',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['next_handoff_at'], name='rota_due_active_idx'),
+            model_name="rota",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["next_handoff_at"],
+                name="rota_due_active_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rota',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='rota_name_unique_ci'),
+            model_name="rota",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="rota_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rota',
-            constraint=models.CheckConstraint(condition=models.Q(('interval__gte', 1)), name='rota_interval_positive'),
+            model_name="rota",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval__gte", 1)), name="rota_interval_positive"
+            ),
         ),
     ]

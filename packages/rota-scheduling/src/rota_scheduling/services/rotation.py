@@ -6,6 +6,7 @@ Callers hold the rota's row lock (``locked_rota``) and save the state fields aft
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -134,21 +135,28 @@ def sync_rotation(rota: Rota, *, now: datetime, redefined: bool = False) -> Shif
     return None
 
 
-def catch_up(
+@dataclass(frozen=True)
+class CatchUp:
+    """The handoffs a rota passed, worked out but not yet stored."""
+
+    planned: list[PlannedShift]
+    state: CycleState
+
+
+def plan_catch_up(
     rota: Rota,
     *,
     now: datetime,
     availability: Availability | None = None,
     tz: ZoneInfo | None = None,
-) -> list[Shift]:
-    """Store every boundary the rota passed (downtime included) and move its state on.
-    ``tz`` overrides the rota's zone (the system zone it followed before a change)."""
+) -> CatchUp | None:
+    """Every boundary the rota passed (downtime included), assigned; None when nothing is
+    due. Reads nothing but what it is given (and the rota's prefetched members)."""
     if not rota.is_active or rota.next_handoff_at is None or rota.next_handoff_at > now:
-        return []
+        return None
     members = member_ids(rota)
     if not members:
-        stop_rotation(rota)
-        return []
+        return None
     if availability is None:
         availability = load_availability(members, since=rota.next_handoff_at)
     planned, state = project(
@@ -161,13 +169,11 @@ def catch_up(
         until=now + timedelta(microseconds=1),
         limit=MAX_CATCH_UP,
     )
-    if not planned:
-        return []
-    current = rota.current_shift
-    if current is not None and (current.ends_at is None or current.ends_at > planned[0].start):
-        current.ends_at = planned[0].start
-        current.save(update_fields=["ends_at"])
-    shifts = Shift.objects.bulk_create(
+    return CatchUp(planned, state) if planned else None
+
+
+def new_shift_rows(rota: Rota, plan: CatchUp) -> list[Shift]:
+    return [
         Shift(
             rota=rota,
             person_id=p.person,
@@ -178,13 +184,51 @@ def catch_up(
             conflict=p.conflict,
             passed_over=list(p.passed_over),
         )
-        for p in planned
-    )
-    store_cycle_state(rota, state)
-    rota.current_shift = shifts[-1]
-    last = planned[-1]
+        for p in plan.planned
+    ]
+
+
+def close_current_shift(rota: Rota, plan: CatchUp) -> Shift | None:
+    """The current shift ends where the first new one starts; returns it if it changed."""
+    current = rota.current_shift
+    first = plan.planned[0].start
+    if current is not None and (current.ends_at is None or current.ends_at > first):
+        current.ends_at = first
+        return current
+    return None
+
+
+def apply_catch_up(rota: Rota, plan: CatchUp, stored: list[Shift]) -> None:
+    """Move the rota's state past the stored shifts (the caller saves the rota)."""
+    store_cycle_state(rota, plan.state)
+    rota.current_shift = stored[-1]
+    last = plan.planned[-1]
     set_next_handoff(rota, last.k + 1, last.end)
-    return shifts
+
+
+def catch_up(
+    rota: Rota,
+    *,
+    now: datetime,
+    availability: Availability | None = None,
+    tz: ZoneInfo | None = None,
+) -> list[Shift]:
+    """Store every boundary the rota passed and move its state on (one rota; the sweep does
+    the same for a whole batch with bulk writes). ``tz`` overrides the rota's zone (the
+    system zone it followed before a change)."""
+    due = rota.is_active and rota.next_handoff_at and rota.next_handoff_at <= now
+    if due and not member_ids(rota):
+        stop_rotation(rota)
+        return []
+    plan = plan_catch_up(rota, now=now, availability=availability, tz=tz)
+    if plan is None:
+        return []
+    closed = close_current_shift(rota, plan)
+    if closed is not None:
+        closed.save(update_fields=["ends_at"])
+    stored = Shift.objects.bulk_create(new_shift_rows(rota, plan))
+    apply_catch_up(rota, plan, stored)
+    return stored
 
 
 def advance_rotation(rota: Rota, *, now: datetime) -> Shift:
@@ -227,14 +271,21 @@ def cover_at(rota: Rota, at: datetime) -> Override | None:
 
 
 def announce_shift(
-    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+    rota: Rota,
+    shift: Shift,
+    *,
+    overrides: Iterable[Override] | None = None,
+    batch: object | None = None,
 ) -> None:
     """Send shift_started for a stored shift; an override in force at its start means the
     covering person is the one on duty. ``overrides``: the rota's overrides around the shift's
-    start when the caller loaded them already (the sweep does, for a whole batch)."""
+    start when the caller loaded them already (the sweep does, for a whole batch). ``batch``
+    tells receivers more of the same follow and ``sweep_batch_stored`` closes the batch."""
     if overrides is None:
         override = cover_at(rota, shift.starts_at)
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
     person = override.person if override else shift.person
-    shift_started.send(sender=Rota, rota=rota, shift=shift, person=person, override=override)
+    shift_started.send(
+        sender=Rota, rota=rota, shift=shift, person=person, override=override, batch=batch
+    )

@@ -4,40 +4,62 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from rota_core.models import Person
+from rota_settings.selectors import get_system_timezone
 
 from ..adapters import load_availability, member_ids
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
-from ..signals import shift_upcoming
-from .rotation import STATE_FIELDS, announce_shift, catch_up
+from ..signals import shift_upcoming, sweep_batch_stored
+from .rotation import (
+    STATE_FIELDS,
+    announce_shift,
+    apply_catch_up,
+    catch_up,
+    close_current_shift,
+    new_shift_rows,
+    plan_catch_up,
+    stop_rotation,
+)
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 
 
 @dataclass
 class SweepResult:
     rotas: int = 0
-    shifts: list[Shift] = field(default_factory=list)
+    stored: int = 0
+    shifts: list[Shift] = field(default_factory=list)  # only with collect=True
     failed: list[int] = field(default_factory=list)
 
 
-def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
+def rotate_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_stored: Callable[[list[Shift]], None] | None = None,
+    collect: bool = True,
+) -> SweepResult:
     """Store every due handoff of every active rota, one transaction per batch.
 
-    Rows are taken with ``FOR UPDATE SKIP LOCKED``: concurrent sweeps split the work and
-    never store a shift twice (a unique (rota, starts_at) backs that up). Each rota is
-    rotated inside a savepoint: a failure rolls back that rota alone, never half of it.
-    ``shift_started`` goes out once per rota per sweep, for its latest shift.
+    Rows are taken with ``FOR UPDATE SKIP LOCKED``: concurrent sweeps split the work and never
+    store a shift twice (a unique (rota, starts_at) backs that up). A batch is written with
+    bulk statements; if anything in it fails, the batch is redone rota by rota in savepoints,
+    so one bad rota never holds back the others and no rota is ever half rotated.
+    ``shift_started`` goes out once per rota per sweep, for its latest shift. ``on_stored``
+    sees each batch's new shifts; with ``collect=False`` the result keeps only counts, so
+    memory stays flat however many rotas are due (the task and ``rota rotate`` do that).
     """
     now = now or timezone.now()
     result = SweepResult()
@@ -53,21 +75,45 @@ def rotate_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> 
             if not batch:
                 return result
             last_id = batch[-1].id
-            prefetch_related_objects(batch, "memberships")
-            since = min(rota.next_handoff_at for rota in batch)
-            member_set = {pid for rota in batch for pid in member_ids(rota)}
-            availability = load_availability(member_set, since=since)
-            people = Person.objects.in_bulk(member_set)  # who shift_started names
-            covers = _overrides_between(batch, since=since, until=now)
-            for rota in batch:
-                _rotate_one(
-                    rota,
-                    now=now,
-                    availability=availability,
-                    people=people,
-                    overrides=covers[rota.id],
-                    result=result,
-                )
+            context = _BatchContext.load(batch, now=now)
+            try:
+                with transaction.atomic():
+                    stored = _rotate_batch(batch, now=now, context=context)
+            except Exception:
+                logger.exception("batch write failed; rotating its rotas one by one")
+                stored = _rotate_one_by_one(batch, now=now, context=context, result=result)
+            else:
+                result.rotas += len(batch)
+            result.stored += len(stored)
+            if collect:
+                result.shifts.extend(stored)
+            if on_stored is not None:
+                on_stored(stored)
+
+
+@dataclass
+class _BatchContext:
+    """What a batch needs, loaded in a fixed number of queries."""
+
+    availability: object
+    people: dict[int, Person]
+    overrides: dict[int, list[Override]]
+    system_tz: ZoneInfo
+
+    @classmethod
+    def load(cls, batch: list[Rota], *, now: datetime) -> _BatchContext:
+        prefetch_related_objects(batch, "memberships")
+        since = min(rota.next_handoff_at for rota in batch)
+        member_set = {pid for rota in batch for pid in member_ids(rota)}
+        return cls(
+            availability=load_availability(member_set, since=since),
+            people=Person.objects.in_bulk(member_set),
+            overrides=_overrides_between(batch, since=since, until=now),
+            system_tz=get_system_timezone(),
+        )
+
+    def zone(self, rota: Rota) -> ZoneInfo:
+        return ZoneInfo(rota.timezone) if rota.timezone else self.system_tz
 
 
 def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -> dict:
@@ -83,30 +129,59 @@ def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -
     return covers
 
 
-def _rotate_one(
-    rota: Rota,
-    *,
-    now: datetime,
-    availability,
-    people: dict[int, Person],
-    overrides: list[Override],
-    result: SweepResult,
-) -> None:
-    try:
-        with transaction.atomic():
-            shifts = catch_up(rota, now=now, availability=availability)
-            rota.save(update_fields=STATE_FIELDS)
-            if shifts:
-                latest = shifts[-1]
-                if latest.person_id in people:
-                    latest.person = people[latest.person_id]
-                announce_shift(rota, latest, overrides=overrides)
-    except Exception:
-        logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
-        result.failed.append(rota.pk)
-        return
-    result.rotas += 1
-    result.shifts.extend(shifts)
+def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -> list[Shift]:
+    plans, closed, rows = [], [], []
+    for rota in batch:
+        if not member_ids(rota):
+            stop_rotation(rota)
+            continue
+        plan = plan_catch_up(
+            rota, now=now, availability=context.availability, tz=context.zone(rota)
+        )
+        if plan is None:
+            continue
+        current = close_current_shift(rota, plan)
+        if current is not None:
+            closed.append(current)
+        new_rows = new_shift_rows(rota, plan)
+        plans.append((rota, plan, len(rows), len(rows) + len(new_rows)))
+        rows.extend(new_rows)
+    if closed:
+        Shift.objects.bulk_update(closed, ["ends_at"])
+    stored = Shift.objects.bulk_create(rows)
+    for rota, plan, first, end in plans:
+        apply_catch_up(rota, plan, stored[first:end])
+    Rota.objects.bulk_update(batch, [f for f in STATE_FIELDS if f != "updated_at"])
+    token = object()
+    for rota, _plan, _first, end in plans:
+        latest = stored[end - 1]
+        latest.person = context.people.get(latest.person_id) or latest.person
+        announce_shift(rota, latest, overrides=context.overrides[rota.id], batch=token)
+    sweep_batch_stored.send(sender=Rota, batch=token, rotas=len(plans))
+    return stored
+
+
+def _rotate_one_by_one(
+    batch: list[Rota], *, now: datetime, context: _BatchContext, result: SweepResult
+) -> list[Shift]:
+    stored: list[Shift] = []
+    for rota in batch:
+        rota.refresh_from_db()  # the failed batch may have changed it in memory
+        try:
+            with transaction.atomic():
+                shifts = catch_up(rota, now=now, availability=context.availability)
+                rota.save(update_fields=STATE_FIELDS)
+                if shifts:
+                    latest = shifts[-1]
+                    latest.person = context.people.get(latest.person_id) or latest.person
+                    announce_shift(rota, latest, overrides=context.overrides[rota.id])
+        except Exception:
+            logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
+            result.failed.append(rota.pk)
+            continue
+        result.rotas += 1
+        stored.extend(shifts)
+    return stored
 
 
 def send_reminders(*, now: datetime | None = None) -> int:

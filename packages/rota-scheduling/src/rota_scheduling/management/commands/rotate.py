@@ -12,24 +12,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
-        result = rotate_due(now=now)
-        names = dict(
-            Person.objects.filter(id__in={s.person_id for s in result.shifts}).values_list(
-                "id", "name"
-            )
-        )
-        for shift in result.shifts:
-            self.stdout.write(
-                f"{shift.rota.name}: {names[shift.person_id]} from "
-                f"{shift.starts_at:%Y-%m-%d %H:%M}Z to {shift.ends_at:%Y-%m-%d %H:%M}Z"
-                + (" (conflict)" if shift.conflict else "")
-            )
+        result = rotate_due(now=now, on_stored=self._print_batch, collect=False)
         overrides = announce_started_overrides(now=now)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Stored {len(result.shifts)} shift(s) for {result.rotas} rota(s); "
+                f"Stored {result.stored} shift(s) for {result.rotas} rota(s); "
                 f"{overrides} override(s) started."
             )
         )
         for rota_id in result.failed:
             self.stderr.write(f"rota {rota_id} failed and stays due (see the log)")
+
+    def _print_batch(self, shifts) -> None:
+        names = dict(
+            Person.objects.filter(id__in={s.person_id for s in shifts}).values_list("id", "name")
+        )
+        for shift in shifts:
+            self.stdout.write(
+                f"{shift.rota.name}: {names[shift.person_id]} from "
+                f"{shift.starts_at:%Y-%m-%d %H:%M}Z to {shift.ends_at:%Y-%m-%d %H:%M}Z"
+                + (" (conflict)" if shift.conflict else "")
+            )

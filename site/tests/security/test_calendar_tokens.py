@@ -1,0 +1,71 @@
+"""Calendar feed tokens: unguessable (at least 128 bits from the system's CSPRNG) and
+rotatable, with the old feed URL dead at once."""
+
+import re
+import secrets
+from unittest import mock
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+URLSAFE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def token_of(calendar_url: str) -> str:
+    return calendar_url.rsplit("/", 1)[-1].removesuffix(".ics")
+
+
+@pytest.fixture
+def csprng_spy():
+    """Records how many bytes each token drew from ``secrets`` (os.urandom)."""
+    with mock.patch("secrets.token_bytes", wraps=secrets.token_bytes) as spy:
+        yield spy
+
+
+def assert_strong(token: str, spy) -> None:
+    assert URLSAFE.match(token), token
+    assert len(token) * 6 >= 128, token
+    assert spy.call_count >= 1
+    assert all(call.args[0] * 8 >= 128 for call in spy.call_args_list)
+
+
+def test_new_people_and_rotas_get_tokens_of_at_least_128_random_bits(superuser_client, csprng_spy):
+    person = superuser_client.post(
+        "/api/v1/people/", {"name": "Ada", "email": "ada@example.com"}, format="json"
+    )
+    assert person.status_code == 201
+    rota = superuser_client.post(
+        "/api/v1/rotas/",
+        {"name": "Ops", "cadence": "weekly", "starts_on": "2030-01-07", "members": []},
+        format="json",
+    )
+    assert rota.status_code == 201, rota.content
+
+    assert_strong(token_of(rota.json()["calendar_url"]), csprng_spy)
+    rotated = superuser_client.post(f"/api/v1/people/{person.json()['id']}/calendar-token/")
+    assert_strong(rotated.json()["calendar_token"], csprng_spy)
+
+
+def test_rotating_a_person_token_kills_the_old_feed_url(objects, superuser_client, client):
+    person = objects["person"]
+    old_feed = f"/calendar/{person.calendar_token}.ics"
+    assert client.get(old_feed).status_code == 200
+
+    response = superuser_client.post(f"/api/v1/people/{person.pk}/calendar-token/")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["calendar_token"] != person.calendar_token
+    assert client.get(old_feed).status_code == 404
+    new_feed = client.get(f"/calendar/{body['calendar_token']}.ics")
+    assert new_feed.status_code == 200
+    assert new_feed["Content-Type"].startswith("text/calendar")
+    assert token_of(body["calendar_url"]) == body["calendar_token"]
+
+
+def test_an_unknown_token_is_404_and_says_nothing_more(client, db):
+    response = client.get(f"/calendar/{secrets.token_urlsafe(32)}.ics")
+
+    assert response.status_code == 404
+    assert b"BEGIN:VCALENDAR" not in response.content
