@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .common import (
@@ -34,18 +36,23 @@ from .common import (
 
 TASK = "rota_scheduling.rotate_due_rotas"
 DAYS_BEHIND = 10
+STARTED_EVERY = 10  # one rota in ten had its first shift stored before the sweeps stopped
+STARTED = "drill: started before the outage"
 
 
 # --- Run inside Django (drills._child) ---------------------------------------------------------
 
 
 def seed(*, rotas: int, people: int = 60, days: int = DAYS_BEHIND) -> dict:
-    """``rotas`` daily UTC rotas of 3-5 members that started ``days`` days ago (so ``days``
-    handoffs are due now). Handoffs fall 12 hours from now: none passes while the drill runs.
+    """``rotas`` daily UTC rotas of 3-5 members whose first handoff was ``days`` days ago and
+    that no sweep has rotated since. Handoffs fall 12 hours from now: none passes while the
+    drill runs.
 
-    Each rota is started by the scheduling services' own start path (``sync_rotation``, as
-    ``rota_create`` does, at an instant ten days ago: first shift stored, ``shift_started``
-    sent); only the rows themselves are bulk-inserted, which keeps seeding ~1500 rotas fast.
+    Every rota is started by the scheduling services' own start path (``sync_rotation``, as
+    ``rota_create`` does) at an instant in the past: one in ``STARTED_EVERY`` just after its
+    first handoff (first shift stored, ``shift_started`` sent, ``days`` handoffs due), the
+    others just before it (nothing stored yet, ``days + 1`` handoffs due). Rows are
+    bulk-inserted, which keeps seeding ~1500 rotas within seconds.
     """
     import random
     from datetime import timedelta
@@ -60,7 +67,6 @@ def seed(*, rotas: int, people: int = 60, days: int = DAYS_BEHIND) -> dict:
     rng = random.Random(20261127)  # noqa: S311 - reproducible test data, not security
     now = timezone.now()
     b0 = (now - timedelta(hours=12, days=days)).replace(second=0, microsecond=0)
-    started_at = b0 + timedelta(minutes=1)
     with transaction.atomic():
         persons = Person.objects.bulk_create(
             Person(name=f"Drill person {i}", email=f"drill{i}@example.test", notify_email=False)
@@ -71,6 +77,7 @@ def seed(*, rotas: int, people: int = 60, days: int = DAYS_BEHIND) -> dict:
             Rota(
                 name=f"Drill rota {i:05d}",
                 slug=f"drill-rota-{i:05d}",
+                description=STARTED if i % STARTED_EVERY == 0 else "",
                 cadence="daily",
                 timezone="UTC",
                 starts_on=b0.date(),
@@ -86,15 +93,18 @@ def seed(*, rotas: int, people: int = 60, days: int = DAYS_BEHIND) -> dict:
             for pos, pid in enumerate(rng.sample(ids, rng.randint(3, 5)))
         )
         for rota in Rota.objects.prefetch_related("memberships").order_by("id"):
-            shift = sync_rotation(rota, now=started_at, redefined=True)
+            offset = timedelta(minutes=1 if rota.description == STARTED else -1)
+            shift = sync_rotation(rota, now=b0 + offset, redefined=True)
             rota.save(update_fields=STATE_FIELDS)
-            announce_shift(rota, shift)
+            if shift is not None:
+                announce_shift(rota, shift)
     return {"b0": b0.isoformat(), "days": days}
 
 
 def verify(*, b0: str, days: int) -> dict:
     """Classify every rota: untouched (as seeded), caught up (every boundary up to now stored,
-    contiguous, current = latest, next handoff in the future), or broken (with the reason)."""
+    contiguous, current = latest, next handoff in the future, one ``shift_started`` for the
+    latest shift besides the seed's), or broken (with the reason)."""
     from collections import defaultdict
     from datetime import datetime, timedelta
 
@@ -123,58 +133,71 @@ def verify(*, b0: str, days: int) -> dict:
     )
     counts = {"untouched": 0, "caught_up": 0, "broken": 0}
     reasons: list[str] = []
-    rotas = Rota.objects.values_list("id", "current_shift_id", "next_handoff_at", "next_boundary")
-    for rota_id, current_id, next_at, next_k in rotas:
-        rows = shifts[rota_id]
-        ids = [r[0] for r in rows]
-        notified = sorted(told[rota_id])
-        kind, why = _classify(
-            rows, ids, notified, current_id, next_at, next_k, start, day, last_k, now
-        )
+    missing = started = 0
+    rotas = Rota.objects.values_list(
+        "id", "description", "current_shift_id", "next_handoff_at", "next_boundary"
+    )
+    for rota_id, description, current_id, next_at, next_k in rotas:
+        was_started = description == STARTED
+        started += was_started
+        state = _State(shifts[rota_id], sorted(told[rota_id]), current_id, next_at, next_k)
+        kind, why = _classify(state, was_started, start, day, last_k, now)
         counts[kind] += 1
+        if kind == "untouched":
+            missing += last_k + 1 - len(state.rows)
         if kind == "broken" and len(reasons) < 10:
             reasons.append(f"rota {rota_id}: {why}")
     return {
         **counts,
         "rotas": sum(counts.values()),
+        "started_at_seed": started,
         "reasons": reasons,
         "duplicates": duplicates,
         "shifts": sum(len(v) for v in shifts.values()),
+        "shifts_due_on_untouched": missing,
         "shift_started": sum(len(v) for v in told.values()),
         "expected_shifts_per_rota": last_k + 1,
-        "handoffs_due_before_12h": last_k,
         "days": days,
     }
 
 
-def _classify(rows, ids, notified, current_id, next_at, next_k, start, day, last_k, now):
+@dataclass
+class _State:
+    rows: list  # (id, starts_at, ends_at, boundary) by starts_at
+    notified: list  # shift ids of the rota's shift_started notifications, sorted
+    current_id: int | None
+    next_at: datetime | None
+    next_k: int | None
+
+
+def _classify(state: _State, was_started: bool, start, day, last_k, now) -> tuple[str, str]:
+    rows, notified = state.rows, state.notified
+    ids = [r[0] for r in rows]
     if len(notified) != len(set(notified)):
         return "broken", f"two shift_started notifications for one shift: {notified}"
     boundaries = [r[3] for r in rows]
-    if boundaries == [0]:
-        untouched = (
-            current_id == ids[0]
-            and next_at == start + day
-            and next_k == 1
-            and rows[0][2] == start + day
-            and notified == [ids[0]]
+    if boundaries == ([0] if was_started else []):
+        as_seeded = (
+            state.current_id == (ids[0] if was_started else None)
+            and state.next_at == (start + day if was_started else start)
+            and state.next_k == (1 if was_started else 0)
+            and notified == ids
         )
-        return (
-            ("untouched", "")
-            if untouched
-            else ("broken", f"boundary 0 only, state moved: {next_at}")
-        )
+        return ("untouched", "") if as_seeded else ("broken", f"state moved: {state}")
     if boundaries != list(range(last_k + 1)):
         return "broken", f"stored boundaries {boundaries[:3]}..{boundaries[-3:]} of 0..{last_k}"
     for k, (_, starts_at, ends_at, _) in enumerate(rows):
         if starts_at != start + k * day or ends_at != start + (k + 1) * day:
             return "broken", f"shift {k} is [{starts_at}, {ends_at}): a gap or overlap"
-    if current_id != ids[-1]:
-        return "broken", f"current shift {current_id} is not the latest {ids[-1]}"
-    if next_at != start + (last_k + 1) * day or next_k != last_k + 1 or next_at <= now:
-        return "broken", f"next handoff {next_at} (boundary {next_k}) is not the next one"
-    if notified != sorted([ids[0], ids[-1]]):
-        return "broken", f"shift_started for shifts {notified}, expected {ids[0]} and {ids[-1]}"
+    if state.current_id != ids[-1]:
+        return "broken", f"current shift {state.current_id} is not the latest {ids[-1]}"
+    if state.next_at != start + (last_k + 1) * day or state.next_k != last_k + 1:
+        return "broken", f"next handoff {state.next_at} (boundary {state.next_k}) is not the next"
+    if state.next_at <= now:
+        return "broken", f"next handoff {state.next_at} is not in the future"
+    expected = sorted({ids[0], ids[-1]} if was_started else {ids[-1]})
+    if notified != expected:
+        return "broken", f"shift_started for shifts {notified}, expected {expected}"
     return "caught_up", ""
 
 
@@ -205,11 +228,11 @@ def run(
         before = in_django(env, "drills.worker_kill:verify", **seeded)
         report.check(
             "seeded rotas are all due and untouched",
-            before["untouched"] == rotas and before["shifts"] == rotas,
-            f"{before['untouched']} untouched, {before['shifts']} shifts",
+            before["untouched"] == rotas and before["shifts"] == before["started_at_seed"],
+            f"{before['untouched']} untouched, {before['shifts']} shifts stored at seeding",
         )
         report.numbers["rotas"] = rotas
-        report.numbers["handoffs_due_per_rota"] = before["handoffs_due_before_12h"]
+        report.numbers["shifts_due"] = before["shifts_due_on_untouched"]
 
         worker = procs.start("worker", celery_worker_argv(pool="prefork", concurrency=2), env)
         wait_worker_ready(worker)
@@ -237,12 +260,11 @@ def run(
         report.numbers["next_sweep_s"] = time.monotonic() - t
         match = re.search(r"Stored (\d+) shift\(s\) for (\d+) rota\(s\)", swept.stdout)
         stored, rotated = (int(match[1]), int(match[2])) if match else (-1, -1)
-        due = before["handoffs_due_before_12h"]
         report.check(
             "the next sweep rotates exactly the untouched rotas, storing each missed handoff",
-            rotated == after_kill["untouched"] and stored == rotated * due,
-            f"stored {stored} shift(s) for {rotated} rota(s); expected {after_kill['untouched']} "
-            f"rotas x {due}",
+            rotated == after_kill["untouched"] and stored == after_kill["shifts_due_on_untouched"],
+            f"stored {stored} shift(s) for {rotated} rota(s); expected "
+            f"{after_kill['shifts_due_on_untouched']} for {after_kill['untouched']}",
         )
         final = in_django(env, "drills.worker_kill:verify", **seeded)
         report.check(
@@ -254,9 +276,9 @@ def run(
             f"{final['duplicates']} duplicates {final['reasons']}",
         )
         report.check(
-            "shift_started: one per rota per sweep that rotated it (seed + catch-up), never twice",
-            final["shift_started"] == 2 * rotas,
-            f"{final['shift_started']} for {rotas} rotas",
+            "shift_started: one per rota per sweep that rotated it (and the seed's), never twice",
+            final["shift_started"] == rotas + final["started_at_seed"],
+            f"{final['shift_started']} for {rotas} rotas ({final['started_at_seed']} at seeding)",
         )
         report.numbers["shifts_stored"] = final["shifts"]
     return report
@@ -286,8 +308,15 @@ def _kill_mid_sweep(report: Report, db, worker, redis: RedisServer, rotas: int) 
             if not worker.alive():
                 raise RuntimeError(f"the worker died by itself:\n{worker.log()}")
         first_commit = time.monotonic() - sent
+        seen = [(round(first_commit, 3), progress)]
         # Half a batch into the next one (the first batch's time includes the task pickup).
-        time.sleep(min(first_commit / 2, 1.0))
+        pause_until = time.monotonic() + min(first_commit / 2, 1.0)
+        while time.monotonic() < pause_until:
+            time.sleep(0.01)
+            value = rotated()
+            if value != seen[-1][1]:
+                seen.append((round(time.monotonic() - sent, 3), value))
+        report.numbers["commits_seen"] = seen
         mine = [conn.info.backend_pid] if db.vendor == "postgresql" else []
         open_transactions = db.open_write_transactions(exclude=mine)
         at_kill = rotated()

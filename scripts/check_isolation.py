@@ -7,7 +7,9 @@ For every package under packages/:
 2. a fresh virtualenv (``uv venv``, Python 3.11) gets that wheel, its declared dependencies
    from PyPI and the sibling packages it declares **only from the wheels just built** (URL
    constraints: a sibling it forgot to declare is simply not installed, and nothing comes
-   from the workspace or from a same-named project on PyPI);
+   from the workspace or from a same-named project on PyPI); then every distribution its
+   code imports must be declared in its wheel, and every declared one imported (``testing/``
+   may import its ``testing`` extra; tzdata is data for zoneinfo);
 3. a throwaway project made by ``django-admin startproject`` and configured as the package's
    README says runs ``check``, ``migrate`` and ``makemigrations --check --dry-run``, and the
    app reports the wheel's version (``__version__``, read with importlib.metadata);
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import json
 import os
 import shutil
 import subprocess
@@ -156,6 +159,63 @@ class StepFailed(Exception):
     pass
 
 
+# Run inside the package's venv: the distributions its code imports against the ones its
+# wheel declares (Requires-Dist), so that neither an import nor a declaration goes missing.
+IMPORT_AUDIT = """
+import ast, json, re, sys
+from importlib import metadata
+from pathlib import Path
+
+dist_name, module = sys.argv[1], sys.argv[2]
+package_dir = Path(__import__(module).__file__).parent
+owners = metadata.packages_distributions()
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+def owner_of(top):
+    try:  # an editable install has no top-level mapping: try the same-named distribution
+        return metadata.distribution(top.replace("_", "-")).metadata["Name"]
+    except metadata.PackageNotFoundError:
+        return f"<unknown {top}>"
+
+def imported(files):
+    found = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == module:
+                    continue
+                found.update(norm(d) for d in owners.get(top) or [owner_of(top)])
+    return found
+
+files = sorted(package_dir.rglob("*.py"))
+testing = [f for f in files if "testing" in f.relative_to(package_dir).parts]
+base = imported([f for f in files if f not in testing])
+extra = imported(testing) - base
+declared, declared_testing = set(), set()
+for requirement in metadata.requires(dist_name) or []:
+    name = norm(re.match(r"[A-Za-z0-9_.-]+", requirement).group(0))
+    (declared_testing if "extra ==" in requirement else declared).add(name)
+print(json.dumps({
+    "undeclared": sorted(base - declared),
+    "undeclared_testing": sorted(extra - declared - declared_testing),
+    "unused": sorted(declared - base),
+}))
+"""
+# Declared without an import statement, on purpose.
+DECLARED_WITHOUT_IMPORT = {
+    "tzdata": "zoneinfo reads it where the system has no time zone database",
+}
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
@@ -265,6 +325,21 @@ def check_package(package: Package, dist_dir: Path, work: Path) -> tuple[Package
         listing = run(["uv", "pip", "list", "--python", str(python)], cwd=home, log=log)
         if "rota-site" in listing:
             raise StepFailed("rota-site got installed: a package must never need the site")
+
+        # Imports against declarations.
+        audit_file = home / "import_audit.py"
+        audit_file.write_text(IMPORT_AUDIT)
+        report = json.loads(
+            run([str(python), str(audit_file), package.dist, package.module], cwd=home, log=log)
+        )
+        unused = [d for d in report["unused"] if d not in DECLARED_WITHOUT_IMPORT]
+        problems = {
+            "imported but not declared": report["undeclared"],
+            "imported by testing/ but in no extra": report["undeclared_testing"],
+            "declared but never imported": unused,
+        }
+        if any(problems.values()):
+            raise StepFailed(f"pyproject dependencies: {problems}")
 
         # A throwaway minimal site configured as the README says.
         (home / "site").mkdir()

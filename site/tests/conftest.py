@@ -51,6 +51,7 @@ def own_database_env(folder) -> Iterator[dict[str, str]]:
     SQLite file under ``folder``, or a new PostgreSQL database when DATABASE_URL is set."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["ROTA_VAR_DIR"] = str(folder / "var")
+    env["CELERY_QUEUE"] = f"rota-proc-{uuid.uuid4().hex[:12]}"  # its worker, its tasks
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         yield env

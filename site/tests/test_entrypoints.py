@@ -233,7 +233,7 @@ def passes(argv: list[str], env: dict[str, str], cwd: Path) -> bool:
 
 
 def test_api_worker_and_beat_come_up_healthy_from_the_image_commands(
-    image, database_url, redis_url, tmp_path
+    database_url, redis_url, image, tmp_path
 ):
     import psycopg
 

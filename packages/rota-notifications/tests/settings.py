@@ -7,6 +7,7 @@ REDIS_URL=redis://... switch to PostgreSQL and Redis (psycopg and redis then nee
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -117,6 +118,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_DEFAULT_QUEUE = f"rota-notifications-tests-{uuid.uuid4().hex[:12]}"
 
 # One process: a per-process cache cannot go stale here.
 SILENCED_SYSTEM_CHECKS = ["rota_settings.W001"]

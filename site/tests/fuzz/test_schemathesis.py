@@ -1,17 +1,19 @@
 """Schemathesis against the OpenAPI document the site serves at /api/schema/.
 
 Every operation is fuzzed in-process through the site's WSGI application, signed in as a
-superuser (session cookie + X-CSRFToken, given to schemathesis as an auth provider so its
-``ignored_auth`` check can take them away again). Each request runs in a savepoint that is
-rolled back, so every example sees the same seeded data: a rota with members and history,
-an override, unavailability, a webhook and a notification. Path ids that the fuzzer draws as
-small integers are mapped onto the seeded rows, so detail routes are exercised on real
-objects as well as on missing (and huge) ids.
+superuser: the session cookie, the CSRF cookie and the matching X-CSRFToken header, given to
+schemathesis as an auth provider so its ``ignored_auth`` check can take them away again.
+Each request runs in a savepoint that is rolled back, so every example sees the same seeded
+data: rotas with members and history, an override, unavailability, a webhook and a
+notification. Most ids the fuzzer draws (in the path, and in body fields such as ``person``,
+``rota`` or ``members``) are pointed at seeded rows, so detail routes and writes reach real
+objects; the rest (and huge or negative ids) are sent as drawn.
 
-Checks: no 5xx, status codes, content types, headers and bodies as documented, and invalid
-input refused (negative_data_rejection). ``positive_data_acceptance`` is left out: a request
-the schema allows may still break a business rule (a duplicate email, ``starts_on`` outside
-``weekdays``), and 400 is then the right answer.
+Checks: no 5xx, status codes, content types, headers and bodies as documented, invalid input
+refused (negative_data_rejection), auth really enforced, undeclared methods refused.
+``positive_data_acceptance`` is left out: a request the schema allows may still break a
+business rule (a duplicate email, ``starts_on`` outside ``weekdays``), and 400 is then the
+right answer. ``ROTA_FUZZ_EXAMPLES`` sets the examples per operation (default 8, for CI).
 """
 
 import datetime as dt
@@ -60,7 +62,7 @@ schema = schemathesis.openapi.from_dict(
     SchemaGenerator().get_schema(request=None, public=True), config=CONFIG
 )
 schema.config.generation.update(with_security_parameters=False)
-APP = schema.app = WSGIHandler()
+schema.app = WSGIHandler()
 # Fixed, because schemathesis builds its coverage-phase cases (auth included) at collection
 # time; the `seeded` fixture stores a signed-in session under this key in each test.
 SESSION_KEY = "fuzzsession0000000000000000000000"
@@ -89,12 +91,12 @@ def sign_in_with_fixed_session_key(user) -> None:
 
 
 @pytest.fixture
-def wsgi_app():
-    """The site's WSGI app, sharing the test's connection: Django's request signals would
-    otherwise close it mid-transaction (the test client disconnects them the same way)."""
+def in_process_requests():
+    """Let the WSGI app share the test's connection: Django's request signals would close it
+    mid-transaction (the test client disconnects them the same way)."""
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
-    yield APP
+    yield
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
 
@@ -173,7 +175,7 @@ def point_ids_at_seeded_rows(case, ids: dict[str, list[int]]) -> None:
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_answers_as_documented(case, seeded, wsgi_app):
+def test_every_operation_answers_as_documented(case, seeded, in_process_requests):
     point_ids_at_seeded_rows(case, seeded)
     with transaction.atomic():
         case.call_and_validate()
@@ -184,4 +186,6 @@ def test_every_operation_answers_as_documented(case, seeded, wsgi_app):
 def test_served_schema_is_the_fuzzed_one(client):
     served = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert served.status_code == 200
-    assert served.json()["paths"] == schema.raw_schema["paths"]
+    document = served.json()
+    assert document["paths"] == schema.raw_schema["paths"]
+    assert document["components"] == schema.raw_schema["components"]

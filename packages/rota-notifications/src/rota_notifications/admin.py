@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from .delivery import retry_now
 from .models import Delivery, Notification, WebhookSubscription
@@ -20,6 +21,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["rota", "url", "format", "is_active"]
     list_filter = ["format", "is_active", "rota"]
     search_fields = ["url", "rota__name"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -135,6 +135,8 @@ else:
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 # --- Celery -------------------------------------------------------------------------------------
+# One queue per deployment; tests give each run its own so parallel runs never steal tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True

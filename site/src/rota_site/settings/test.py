@@ -1,6 +1,7 @@
 """Test settings: the base settings with fast hashing; PostgreSQL/Redis when their URLs are set."""
 
 import tempfile
+import uuid
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -11,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tasks of this run go to a queue of its own: another run on the same Redis never takes them.
+CELERY_TASK_DEFAULT_QUEUE = f"rota-tests-{uuid.uuid4().hex[:12]}"
 
 _scratch = Path(tempfile.mkdtemp(prefix="rota-tests-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -2,7 +2,7 @@
 
 drf-spectacular documents the success answer of each operation; the errors come from the
 shared conventions (``exceptions.exception_handler``, pagination, session authentication
-with CSRF) and are the same everywhere, so a postprocessing hook adds them::
+with CSRF, JSON-only bodies) and are the same everywhere, so a postprocessing hook adds them::
 
     SPECTACULAR_SETTINGS = {
         "POSTPROCESSING_HOOKS": [
@@ -61,6 +61,8 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> dict[str, 
         )
     if "{" in path or "page" in query:
         errors["404"] = _answer("No such object, or no such page.", "Error")
+    if "requestBody" in operation:
+        errors["415"] = _answer("The body is not JSON (the API takes JSON only).", "Error")
     if unsafe:
         errors["409"] = _answer(
             "The change conflicts with the current data (e.g. deleting what is still in use).",
