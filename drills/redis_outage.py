@@ -39,6 +39,7 @@ from .common import (
 )
 
 USERNAME, PASSWORD = "drill-admin", "drill-password-0451"
+IN_FLIGHT_S = 3.0  # how long the slow webhook takes to answer
 
 
 # --- Run inside Django (drills._child) ---------------------------------------------------------
@@ -85,7 +86,7 @@ def run(
 ) -> Report:
     import httpx
 
-    from rota_notifications.testing.receiver import WebhookReceiver
+    from rota_notifications.testing.receiver import Reply, WebhookReceiver
 
     with drill_run("redis_outage", workdir, keep=keep) as (report, folder), ExitStack() as stack:
         db = stack.enter_context(throwaway_database(folder, resolve_database_url(database_url)))
@@ -117,10 +118,20 @@ def run(
         fanout = client.post(
             "/api/v1/rotas/",
             json={"name": "Drill fan-out rota", "cadence": "daily", "timezone": "UTC",
-                  "starts_on": "2026-01-05", "members": [ada, bob, dan, eve]},
+                  "starts_on": "2026-01-05", "members": [ada, bob, dan, eve],
+                  "is_active": False},
         ).json()["id"]  # fmt: skip
+        # A webhook that answers after IN_FLIGHT_S: its delivery task is still running (its
+        # message unacknowledged, acks_late) when Redis stops.
+        slow = stack.enter_context(WebhookReceiver([Reply(delay=IN_FLIGHT_S)]))
+        client.post(
+            "/api/v1/webhooks/",
+            json={"rota": fanout, "url": slow.url, "events": ["shift_started"]},
+        )
+        client.patch(f"/api/v1/rotas/{fanout}/", json={"is_active": True})
+        slow.wait_for(1, timeout=30)
 
-        # --- Redis down -----------------------------------------------------------------
+        # --- Redis down (a delivery in flight) ---------------------------------------------
         redis.stop()
         down_at = time.monotonic()
         report.check("the drill's Redis is down", not redis.ping())
@@ -187,7 +198,7 @@ def run(
             reordered.status_code == 200,
             reordered.status_code,
         )
-        time.sleep(2)  # nothing can go out: the broker is down
+        time.sleep(max(2.0, IN_FLIGHT_S + 1 - (time.monotonic() - down_at)))
         waiting = deliveries(db, rota_id)
         webhooks = [d for d in waiting if d["channel"] == "webhook"]
         report.check(
@@ -198,7 +209,11 @@ def run(
             and not receiver.requests,
             f"{waiting} received={len(receiver.requests)}",
         )
-        report.check("the worker survives the outage", worker.alive())
+        report.check(
+            "the worker survives the outage, a task in flight when Redis stopped included",
+            worker.alive(),
+            "" if worker.alive() else worker.log(1500),
+        )
         slowest = max(latency, key=latency.get)
         report.check(
             "every request answers within 5 s while Redis is down",
@@ -234,9 +249,14 @@ def run(
         )
         fanned = _settled(db, fanout)
         report.check(
-            "the fan-out rota's deliveries are all sent after one attempt",
+            "the fan-out rota's deliveries (the one in flight too) are sent after one attempt",
             fanned and all(d["status"] == "sent" and d["attempts"] == 1 for d in fanned),
             fanned,
+        )
+        report.check(
+            "the webhook in flight when Redis stopped was received exactly once",
+            len(slow.requests) == 1,
+            f"{len(slow.requests)} request(s)",
         )
         report.check("the worker reconnected by itself (same process)", worker.alive())
         advanced_at = time.monotonic()

@@ -252,6 +252,7 @@ def test_api_worker_and_beat_come_up_healthy_from_the_image_commands(
             STATIC_ROOT=str(image["static"]),
             WEB_CONCURRENCY="2",
             HOSTNAME=node,
+            CELERY_QUEUE=node,  # a queue of its own: no other run on this Redis takes its tasks
         )
         env.update(extra)
         return env

@@ -1,6 +1,5 @@
 """Projected shifts: boundaries and holders together, availability over each shift's span."""
 
-import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -191,51 +190,3 @@ def test_empty_period_of_a_skipped_day_gets_no_shift():
     assert all(s.start < s.end for s in shifts)
     assert all(a.end == b.start for a, b in pairwise(shifts))
     assert people(shifts) == ["A", "B", "A", "B"]
-
-
-def test_two_years_of_a_daily_rota_cost_a_small_multiple_of_its_boundaries():
-    tz = ZoneInfo("America/New_York")
-    recurrence = Recurrence(
-        tz=tz, cadence="daily", interval=1, starts_on=date(2024, 1, 1), handoff_time=time(9)
-    )
-    members = tuple(range(30))
-    leave = {
-        person: [
-            (
-                utc(2024, 1, 1) + timedelta(days=23 * i + person),
-                utc(2024, 1, 8) + timedelta(days=23 * i + person),
-            )
-            for i in range(2)
-        ]
-        for person in members
-    }
-    days = 731
-    until = recurrence.boundary(days)
-
-    def bare_boundaries():
-        start = date(2024, 1, 1)
-        for day in range(days + 1):
-            datetime.combine(start + timedelta(days=day), time(9), tzinfo=tz).astimezone(UTC)
-
-    def projection():
-        shifts, _ = project(
-            recurrence=recurrence,
-            members=members,
-            state=CycleState.starting_at(0, len(members)),
-            policy="defer",
-            availability=Availability(leave),
-            from_k=0,
-            until=until,
-        )
-        assert len(shifts) == days
-
-    def best_of(run, times=5):
-        timings = []
-        for _ in range(times):
-            started = clock.perf_counter()
-            run()
-            timings.append(clock.perf_counter() - started)
-        return min(timings)
-
-    # Measured at about 5x on a laptop; the bound leaves room for a slow, busy CI machine.
-    assert best_of(projection) < 15 * best_of(bare_boundaries)

@@ -17,7 +17,7 @@ class RotaSchedulingConfig(AppConfig):
     def ready(self) -> None:
         from rota_settings.signals import system_timezone_changed
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 - checks register themselves
 
         post_migrate.connect(
             register_periodic_tasks, sender=self, dispatch_uid="rota_scheduling.periodic"

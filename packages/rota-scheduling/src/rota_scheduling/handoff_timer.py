@@ -11,22 +11,24 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .conf import app_settings
 from .models import Rota
 
 logger = logging.getLogger(__name__)
 
-# Beat runs the sweep every minute; look a little further so no instant falls between runs.
-HORIZON = timedelta(seconds=75)
+
+def horizon() -> timedelta:
+    """Beat runs the sweep every minute; look a little further so no instant falls between."""
+    return timedelta(seconds=app_settings.ARM_HORIZON_SECONDS)
 
 
-def upcoming_instants(
-    *, now: datetime | None = None, horizon: timedelta = HORIZON
-) -> list[datetime]:
+def upcoming_instants(*, now: datetime | None = None) -> list[datetime]:
     now = now or timezone.now()
-    return sorted(
+    return list(
         Rota.objects.filter(
-            is_active=True, next_handoff_at__gt=now, next_handoff_at__lte=now + horizon
+            is_active=True, next_handoff_at__gt=now, next_handoff_at__lte=now + horizon()
         )
+        .order_by("next_handoff_at")  # not the model's name ordering: it would defeat DISTINCT
         .values_list("next_handoff_at", flat=True)
         .distinct()
     )
@@ -35,7 +37,7 @@ def upcoming_instants(
 def arm_on_commit(instant: datetime | None) -> None:
     """A rota created or edited between two beat runs: arm its next handoff now (after commit),
     if it falls before the next run. A broker outage only costs punctuality, never the handoff."""
-    if instant is None or instant - timezone.now() > HORIZON:
+    if instant is None or instant - timezone.now() > horizon():
         return
 
     def arm() -> None:

@@ -19,13 +19,10 @@ from ..adapters import (
     rota_recurrence,
     store_cycle_state,
 )
+from ..conf import app_settings
 from ..engine import Availability, CycleState, PlannedShift, assign, project
 from ..models import Override, Rota, Shift, ShiftSource
 from ..signals import shift_started
-
-# Catch-up after downtime stores at most this many shifts per rota per sweep; the rest
-# follow in the next sweep (a daily rota would need 13 years of downtime to reach it).
-MAX_CATCH_UP = 5000
 
 STATE_FIELDS = [
     "next_handoff_at",
@@ -167,7 +164,7 @@ def plan_catch_up(
         availability=availability,
         from_k=rota.next_boundary,
         until=now + timedelta(microseconds=1),
-        limit=MAX_CATCH_UP,
+        limit=app_settings.MAX_CATCH_UP,
     )
     return CatchUp(planned, state) if planned else None
 

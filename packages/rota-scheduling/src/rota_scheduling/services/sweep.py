@@ -17,6 +17,7 @@ from rota_core.models import Person
 from rota_settings.selectors import get_system_timezone
 
 from ..adapters import load_availability, member_ids
+from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
 from ..signals import shift_upcoming, sweep_batch_stored
@@ -33,8 +34,6 @@ from .rotation import (
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
-
 
 @dataclass
 class SweepResult:
@@ -47,7 +46,7 @@ class SweepResult:
 def rotate_due(
     *,
     now: datetime | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     on_stored: Callable[[list[Shift]], None] | None = None,
     collect: bool = True,
 ) -> SweepResult:
@@ -62,6 +61,7 @@ def rotate_due(
     memory stays flat however many rotas are due (the task and ``rota rotate`` do that).
     """
     now = now or timezone.now()
+    batch_size = batch_size or app_settings.SWEEP_BATCH_SIZE
     result = SweepResult()
     last_id = 0
     while True:
