@@ -1,7 +1,7 @@
 """Settings of rota-notifications, all prefixed ``ROTA_NOTIFICATIONS_``.
 
 Read lazily from ``django.conf.settings`` and cached; the cache is dropped when a setting with
-the prefix changes (``override_settings`` works).
+the prefix changes (``override_settings`` works). Never read at import time.
 """
 
 from __future__ import annotations
@@ -13,41 +13,66 @@ from django.core.signals import setting_changed
 
 PREFIX = "ROTA_NOTIFICATIONS_"
 
-DEFAULTS: dict[str, Any] = {
-    # Allow webhook URLs on private, loopback, link-local or multicast addresses (dev, tests).
-    "ALLOW_PRIVATE_WEBHOOKS": False,
-    # Attempts per delivery before it is marked failed.
-    "MAX_ATTEMPTS": 12,
-    # First retry delay in seconds; doubled each attempt, with jitter, up to RETRY_MAX_SECONDS
-    # (about 2 s, 4 s, 8 s ... capped at an hour: roughly an hour of trying in all).
-    "RETRY_BASE_SECONDS": 2.0,
-    "RETRY_MAX_SECONDS": 3600.0,
-    # A delivery being sent is leased for this long, so the relay does not hand it out twice.
-    "LEASE_SECONDS": 120.0,
-    # Webhook timeouts (seconds).
-    "WEBHOOK_CONNECT_TIMEOUT": 3.0,
-    "WEBHOOK_READ_TIMEOUT": 10.0,
-    # How many due deliveries one relay run re-enqueues.
-    "RELAY_BATCH_SIZE": 1000,
-    # User-Agent of webhook requests.
-    "USER_AGENT": "RotaRound-Webhook/1",
-}
-
 
 class AppSettings:
     def __init__(self) -> None:
         self._cache: dict[str, Any] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(name)
+    def _get(self, name: str, default: Any) -> Any:
         if name not in self._cache:
-            self._cache[name] = getattr(settings, PREFIX + name, DEFAULTS[name])
+            self._cache[name] = getattr(settings, PREFIX + name, default)
         return self._cache[name]
 
     def reload(self, *, setting: str, **kwargs: Any) -> None:
         if setting.startswith(PREFIX):
             self._cache.clear()
+
+    @property
+    def ALLOW_PRIVATE_WEBHOOKS(self) -> bool:
+        """Allow webhook URLs on private, loopback, link-local or multicast addresses (dev and
+        tests only: in production they would let a user probe the internal network)."""
+        return self._get("ALLOW_PRIVATE_WEBHOOKS", False)
+
+    @property
+    def MAX_ATTEMPTS(self) -> int:
+        """Attempts per delivery before it is marked failed."""
+        return self._get("MAX_ATTEMPTS", 12)
+
+    @property
+    def RETRY_BASE_SECONDS(self) -> float:
+        """First retry delay; doubled each attempt, with jitter (about 2 s, 4 s, 8 s ...)."""
+        return self._get("RETRY_BASE_SECONDS", 2.0)
+
+    @property
+    def RETRY_MAX_SECONDS(self) -> float:
+        """Longest wait between two attempts (roughly an hour of trying in all by default)."""
+        return self._get("RETRY_MAX_SECONDS", 3600.0)
+
+    @property
+    def LEASE_SECONDS(self) -> float:
+        """A delivery being sent is leased this long, so the relay never hands it out twice;
+        must exceed the webhook timeouts."""
+        return self._get("LEASE_SECONDS", 120.0)
+
+    @property
+    def WEBHOOK_CONNECT_TIMEOUT(self) -> float:
+        """Seconds to wait for a webhook receiver to accept the connection."""
+        return self._get("WEBHOOK_CONNECT_TIMEOUT", 3.0)
+
+    @property
+    def WEBHOOK_READ_TIMEOUT(self) -> float:
+        """Seconds to wait for a webhook receiver's answer."""
+        return self._get("WEBHOOK_READ_TIMEOUT", 10.0)
+
+    @property
+    def RELAY_BATCH_SIZE(self) -> int:
+        """Due pending deliveries one relay run re-enqueues (the rest go next minute)."""
+        return self._get("RELAY_BATCH_SIZE", 1000)
+
+    @property
+    def USER_AGENT(self) -> str:
+        """User-Agent of webhook requests."""
+        return self._get("USER_AGENT", "RotaRound-Webhook/1")
 
 
 app_settings = AppSettings()
