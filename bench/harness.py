@@ -78,15 +78,17 @@ def child_env(*, run_id: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-# Side by side in --quick only: a tracemalloc peak does not depend on the machine being busy,
-# and handoff_lag mostly waits for its handoffs; everything else runs alone.
-QUICK_TOGETHER = {"sweep_memory", "handoff_lag"}
+# These two run side by side (to stay within the time limits): a tracemalloc peak does not
+# depend on how busy the machine is, and handoff_lag mostly waits for its handoffs (its worker
+# shares the CPUs with the traced sweep, which can only make its lag look worse). Everything
+# else runs alone.
+TOGETHER = {"sweep_memory", "handoff_lag"}
 
 
-def schedule_groups(benchmarks: list[Benchmark], *, quick: bool) -> list[list[Benchmark]]:
+def schedule_groups(benchmarks: list[Benchmark]) -> list[list[Benchmark]]:
     groups = [[bench] for bench in benchmarks]
-    together = [bench for bench in benchmarks if bench.module in QUICK_TOGETHER]
-    if quick and len(together) > 1:
+    together = [bench for bench in benchmarks if bench.module in TOGETHER]
+    if len(together) > 1:
         groups = [g for g in groups if g[0] not in together]
         groups.insert(
             min(benchmarks.index(b) for b in together) if groups else 0,
@@ -212,7 +214,7 @@ def main(argv=None) -> int:
                 rows.update(outcome["results"])
             else:
                 runnable.append(bench)
-        for group in schedule_groups(runnable, quick=args.quick):
+        for group in schedule_groups(runnable):
             with ThreadPoolExecutor(len(group)) as pool:
                 outcomes = list(
                     pool.map(

@@ -42,7 +42,7 @@ def rows_of(content: bytes) -> list:
 def main() -> None:
     args = parse_args(__doc__)
     count = 200 if args.quick else 1_000
-    requests = 20 if args.quick else 100
+    requests = 20 if args.quick else 60
     with own_database("oncall"):
         setup_django()
         from django.test import Client

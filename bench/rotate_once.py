@@ -47,10 +47,23 @@ def warm_up_celery() -> None:
         conn.transport  # noqa: B018 - imports the transport module without connecting
 
 
+def set_batch_size(size: int) -> int | None:
+    """Make ``size`` the default batch size of ``rotate_due`` (the command passes none), so a
+    small run still spans many batches; None if the service no longer takes one."""
+    from rota_scheduling.services import sweep
+
+    defaults = getattr(sweep.rotate_due, "__kwdefaults__", None) or {}
+    if "batch_size" not in defaults:
+        return None
+    defaults["batch_size"] = size
+    return size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--profile", help="write cProfile stats of the sweep to this file")
+    parser.add_argument("--batch-size", type=int, help="rotate_due's batch size (default: its own)")
     args = parser.parse_args()
 
     from .child import setup_django
@@ -64,6 +77,7 @@ def main() -> None:
     load_command_class("rota_scheduling", "rotate")
     connection.ensure_connection()
     warm_up_celery()
+    batch_size = set_batch_size(args.batch_size) if args.batch_size else None
     before = Shift.objects.count()
     out, err = LastLine(), io.StringIO()
 
@@ -94,6 +108,7 @@ def main() -> None:
                 "peak_bytes": peak,
                 "stored": Shift.objects.count() - before,
                 "summary": out.last,
+                "batch_size": batch_size,
                 "stderr": err.getvalue()[-2000:],
             }
         ),

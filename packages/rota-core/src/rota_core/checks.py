@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, register
 
-from .conf import PREFIX, SETTING_NAMES, app_settings
+from .conf import SETTING_NAMES, app_settings
 
 MINIMUM = {"NUM_PROXIES": 0}  # the others must be at least 1
 
@@ -18,7 +18,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             errors.append(
                 Error(
-                    f"{PREFIX}{name} must be a whole number of at least {minimum}, not {value!r}.",
+                    f"{app_settings.prefix}{name} must be a whole number of at least "
+                    f"{minimum}, not {value!r}.",
                     id="rota_core.E001",
                 )
             )

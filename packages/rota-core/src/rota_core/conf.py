@@ -4,27 +4,10 @@ Read lazily from ``django.conf.settings`` on first use and cached; the cache is 
 ``override_settings`` (or anything sending ``setting_changed``) changes one of them.
 """
 
-from typing import Any
-
-from django.conf import settings
-from django.core.signals import setting_changed
-
-PREFIX = "ROTA_CORE_"
+from .prefixed_settings import PrefixedSettings
 
 
-class AppSettings:
-    def __init__(self) -> None:
-        self._cache: dict[str, Any] = {}
-
-    def _get(self, name: str, default: Any) -> Any:
-        if name not in self._cache:
-            self._cache[name] = getattr(settings, PREFIX + name, default)
-        return self._cache[name]
-
-    def reload(self, *, setting: str, **kwargs: Any) -> None:
-        if setting.startswith(PREFIX):
-            self._cache.clear()
-
+class AppSettings(PrefixedSettings):
     @property
     def NUM_PROXIES(self) -> int:
         """How many reverse proxies in front of the site append to X-Forwarded-For.
@@ -57,5 +40,4 @@ SETTING_NAMES = (
     "LOGIN_WINDOW_SECONDS",
 )
 
-app_settings = AppSettings()
-setting_changed.connect(app_settings.reload, dispatch_uid="rota_core.conf.reload")
+app_settings = AppSettings("ROTA_CORE_")

@@ -6,27 +6,10 @@ the prefix changes (``override_settings`` works). Never read at import time.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.core.signals import setting_changed
-
-PREFIX = "ROTA_NOTIFICATIONS_"
+from rota_core.prefixed_settings import PrefixedSettings
 
 
-class AppSettings:
-    def __init__(self) -> None:
-        self._cache: dict[str, Any] = {}
-
-    def _get(self, name: str, default: Any) -> Any:
-        if name not in self._cache:
-            self._cache[name] = getattr(settings, PREFIX + name, default)
-        return self._cache[name]
-
-    def reload(self, *, setting: str, **kwargs: Any) -> None:
-        if setting.startswith(PREFIX):
-            self._cache.clear()
-
+class AppSettings(PrefixedSettings):
     @property
     def ALLOW_PRIVATE_WEBHOOKS(self) -> bool:
         """Allow webhook URLs on private, loopback, link-local or multicast addresses (dev and
@@ -75,5 +58,4 @@ class AppSettings:
         return self._get("USER_AGENT", "RotaRound-Webhook/1")
 
 
-app_settings = AppSettings()
-setting_changed.connect(app_settings.reload, dispatch_uid="rota_notifications.conf")
+app_settings = AppSettings("ROTA_NOTIFICATIONS_")
