@@ -230,10 +230,7 @@ def main(argv=None) -> int:
                 for name in outcome["errors"]:  # not measured: nulls in results.json
                     rows[name] = skipped(bench, "error")["results"][name]
     finally:
-        leftovers = databases.drop_run(run_id)
-        leftovers = [name for name in leftovers if not name.endswith("_template")]
-        if leftovers:
-            print(f"bench: dropped databases a benchmark left behind: {leftovers}", file=sys.stderr)
+        _drop_databases(run_id)
         _clean_redis(redis, run_id)
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -268,6 +265,18 @@ def _safe(url: str) -> str:
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _drop_databases(run_id: str) -> None:
+    """Drop the template and whatever a crashed benchmark left behind."""
+    try:
+        leftovers = databases.drop_run(run_id)
+    except Exception as exc:  # cleanup must not hide the results
+        print(f"bench: could not drop the databases of run {run_id}: {exc}", file=sys.stderr)
+        return
+    leftovers = [name for name in leftovers if not name.endswith("_template")]
+    if leftovers:
+        print(f"bench: dropped databases a benchmark left behind: {leftovers}", file=sys.stderr)
 
 
 def _clean_redis(redis_url: str, run_id: str) -> None:
