@@ -233,6 +233,9 @@ def main(argv=None) -> int:
         _drop_databases(run_id)
         _clean_redis(redis, run_id)
         shutil.rmtree(workdir, ignore_errors=True)
+        if workdir.exists():  # a server still shutting down wrote into it: once more
+            time.sleep(1)
+            shutil.rmtree(workdir, ignore_errors=True)
 
     print()
     print(table(rows, errors))

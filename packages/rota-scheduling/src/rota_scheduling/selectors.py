@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from rota_core.models import Person
@@ -142,6 +142,15 @@ def holders_at(*, rotas: list[Rota], at: dict[int, datetime]) -> dict[int, OnDut
             stored[shift.rota_id].append(_stored_as_planned(shift, open_end=OPEN_END))
     availability = None
     if projecting:
+        # Only rotas projected past a handoff need their members: one query for all of them.
+        prefetch_related_objects(
+            [
+                r
+                for r in projecting
+                if "memberships" not in getattr(r, "_prefetched_objects_cache", {})
+            ],
+            "memberships",
+        )
         people = {pid for rota in projecting for pid in member_ids(rota)}
         since = min(rota.next_handoff_at for rota in projecting)
         availability = load_availability(people, since=since)
@@ -206,7 +215,7 @@ def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, Ro
 
 def oncall_at(*, at: datetime) -> list[OnDuty]:
     """One row per active rota with who is on duty at ``at``."""
-    rotas = list(Rota.objects.filter(is_active=True).prefetch_related("memberships"))
+    rotas = list(Rota.objects.filter(is_active=True))
     holders = holders_at(rotas=rotas, at={rota.id: at for rota in rotas})
     return [holders[rota.id] for rota in rotas]
 

@@ -31,6 +31,7 @@ from .rotation import (
     plan_catch_up,
     stop_rotation,
 )
+from .state_writer import save_rota_states
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -
     stored = Shift.objects.bulk_create(rows)
     for rota, plan, first, end in plans:
         apply_catch_up(rota, plan, stored[first:end])
-    Rota.objects.bulk_update(batch, [f for f in STATE_FIELDS if f != "updated_at"])
+    save_rota_states(batch)
     token = object()
     for rota, _plan, _first, end in plans:
         latest = stored[end - 1]
