@@ -11,7 +11,7 @@ from rota_core.models import Person, Unavailability
 from rota_settings.selectors import get_system_timezone
 
 from .engine import Availability, CycleState, Recurrence
-from .models import Cadence, Rota
+from .models import Cadence, Membership, Rota
 
 
 def rota_zone(rota: Rota) -> ZoneInfo:
@@ -44,12 +44,29 @@ def store_cycle_state(rota: Rota, state: CycleState) -> None:
 
 
 def member_ids(rota: Rota) -> tuple[int, ...]:
-    """Person ids in rota order; uses prefetched memberships when the selector loaded them."""
+    """Person ids in rota order; uses what ``load_member_ids`` or a prefetch loaded."""
+    loaded = rota.__dict__.get("_member_ids")
+    if loaded is not None:
+        return loaded
     cache = getattr(rota, "_prefetched_objects_cache", {})
     if "memberships" in cache:
         memberships = sorted(cache["memberships"], key=lambda m: m.position)
         return tuple(m.person_id for m in memberships)
     return tuple(rota.memberships.order_by("position").values_list("person_id", flat=True))
+
+
+def load_member_ids(rotas: list[Rota]) -> None:
+    """Load the members of many rotas in one query of plain ids (no model instances)."""
+    by_rota: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        Membership.objects.filter(rota_id__in=[rota.id for rota in rotas])
+        .order_by("rota_id", "position")
+        .values_list("rota_id", "person_id")
+    )
+    for rota_id, person_id in rows:
+        by_rota[rota_id].append(person_id)
+    for rota in rotas:
+        rota._member_ids = tuple(by_rota.get(rota.id, ()))
 
 
 def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availability:

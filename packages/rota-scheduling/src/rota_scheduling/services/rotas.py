@@ -83,6 +83,7 @@ def _replace_members(rota: Rota, ids: list[int]) -> None:
     )
     if hasattr(rota, "_prefetched_objects_cache"):
         rota._prefetched_objects_cache.pop("memberships", None)
+    rota.__dict__.pop("_member_ids", None)
 
 
 def _definition(rota: Rota) -> dict:

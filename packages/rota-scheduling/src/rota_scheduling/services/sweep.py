@@ -10,13 +10,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from rota_core.models import Person
 from rota_settings.selectors import get_system_timezone
 
-from ..adapters import load_availability, member_ids
+from ..adapters import load_availability, load_member_ids, member_ids
 from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
@@ -97,18 +96,16 @@ class _BatchContext:
     """What a batch needs, loaded in a fixed number of queries."""
 
     availability: object
-    people: dict[int, Person]
     overrides: dict[int, list[Override]]
     system_tz: ZoneInfo
 
     @classmethod
     def load(cls, batch: list[Rota], *, now: datetime) -> _BatchContext:
-        prefetch_related_objects(batch, "memberships")
+        load_member_ids(batch)
         since = min(rota.next_handoff_at for rota in batch)
         member_set = {pid for rota in batch for pid in member_ids(rota)}
         return cls(
             availability=load_availability(member_set, since=since),
-            people=Person.objects.in_bulk(member_set),
             overrides=_overrides_between(batch, since=since, until=now),
             system_tz=get_system_timezone(),
         )
@@ -154,9 +151,11 @@ def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -
         apply_catch_up(rota, plan, stored[first:end])
     save_rota_states(batch)
     token = object()
+    # Only the people who take over are named in the announcements: load just those.
+    people = Person.objects.in_bulk({stored[end - 1].person_id for _r, _p, _f, end in plans})
     for rota, _plan, _first, end in plans:
         latest = stored[end - 1]
-        latest.person = context.people.get(latest.person_id) or latest.person
+        latest.person = people[latest.person_id]
         announce_shift(rota, latest, overrides=context.overrides[rota.id], batch=token)
     sweep_batch_stored.send(sender=Rota, batch=token, rotas=len(plans))
     return stored
@@ -174,7 +173,6 @@ def _rotate_one_by_one(
                 rota.save(update_fields=STATE_FIELDS)
                 if shifts:
                     latest = shifts[-1]
-                    latest.person = context.people.get(latest.person_id) or latest.person
                     announce_shift(rota, latest, overrides=context.overrides[rota.id])
         except Exception:
             logger.exception("rotating rota %s failed; it stays due for the next sweep", rota.pk)
