@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from rota_core.services import person_update, unavailability_create, unavailability_delete
+from rota_core.services import (
+    person_delete,
+    person_update,
+    unavailability_create,
+    unavailability_delete,
+)
 from rota_scheduling.models import Rota
 from rota_scheduling.selectors import rota_segments
 from rota_scheduling.services import rotate_due
@@ -35,6 +40,27 @@ def next_local(after: datetime, zone: str, wall: time) -> datetime:
     if candidate <= after:
         candidate = datetime.combine(local.date() + timedelta(days=1), wall, tzinfo=tz)
     return candidate.astimezone(UTC)
+
+
+def test_deleting_a_member_tells_those_whose_turns_moved_and_says_nothing_to_them(
+    weekly, people, signals, real_now
+):
+    b, c = people[1], people[2]  # b is next, then c: never on duty yet, so b can be deleted
+    later = real_now + timedelta(days=60)
+    unavailability_create(person=b, starts_at=later, ends_at=later + timedelta(days=1))
+    assert signals.schedule_changed == []  # leave beyond the 14 days moves nothing
+
+    person_delete(person=b)  # their leave and memberships go with them
+
+    [changed] = signals.schedule_changed
+    assert changed["cause"] == "members"
+    assert b.pk not in changed["changes"]
+    assert changed["changes"][c.pk]["before"] != changed["changes"][c.pk]["after"]
+    assert list(Rota.objects.get(pk=weekly.pk).memberships.values_list("person", flat=True)) == [
+        people[0].pk,
+        c.pk,
+        people[3].pk,
+    ]
 
 
 def test_new_and_removed_unavailability_send_schedule_changed(weekly, people, signals, real_now):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from rota_core.models import Person, Unavailability
 from rota_settings.selectors import get_system_timezone
@@ -69,10 +72,70 @@ def load_member_ids(rotas: list[Rota]) -> None:
         rota._member_ids = tuple(by_rota.get(rota.id, ()))
 
 
-def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availability:
-    """Unavailability and deactivation of these people from ``since`` on (two queries)."""
-    ids = set(person_ids)
-    if not ids:
+# A person switched off without a recorded instant is unavailable for any shift.
+_ALWAYS = datetime.min.replace(tzinfo=UTC)
+
+
+class Member(NamedTuple):
+    """What reads need to know of a rota member besides their id."""
+
+    name: str
+    inactive_since: datetime | None  # None while active
+
+
+def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> Availability:
+    """``load_member_ids``, plus each member's name and deactivation (``rota_members``) from
+    the same query: what showing who is on duty and projecting past a handoff need.
+
+    With ``leave_since``, the same query also brings the members' unavailability ending after
+    it (a LEFT JOIN: a row per period), and the availability returned holds for any shift
+    ending after ``leave_since``; without it, the availability holds deactivation only.
+    """
+    columns = ["rota_id", "person_id", "person__name", "person__is_active"]
+    columns.append("person__deactivated_at")
+    rows = Membership.objects.filter(rota_id__in=[rota.id for rota in rotas]).order_by(
+        "rota_id", "position"
+    )
+    if leave_since is not None:
+        rows = rows.annotate(
+            leave=FilteredRelation(
+                "person__unavailability",
+                condition=Q(person__unavailability__ends_at__gt=leave_since),
+            )
+        )
+        columns += ["leave__starts_at", "leave__ends_at"]
+    by_rota: dict[int, dict[int, Member]] = defaultdict(dict)
+    leave: dict[int, set[tuple[datetime, datetime]]] = defaultdict(set)
+    for rota_id, person_id, name, is_active, deactivated_at, *period in rows.values_list(*columns):
+        inactive_since = None if is_active else deactivated_at or _ALWAYS
+        by_rota[rota_id][person_id] = Member(name, inactive_since)  # once, at its position
+        if period and period[0] is not None:
+            leave[person_id].add(tuple(period))
+    inactive = {}
+    for rota in rotas:
+        members = by_rota.get(rota.id, {})
+        rota._members = members
+        rota._member_ids = tuple(members)  # dicts keep the query's order: by position
+        inactive.update((pid, m.inactive_since) for pid, m in members.items() if m.inactive_since)
+    return Availability(unavailable=leave, inactive_since=inactive)
+
+
+def rota_members(rota: Rota) -> dict[int, Member] | None:
+    """The members ``load_members`` loaded, by id in rota order; None if it did not run."""
+    return rota.__dict__.get("_members")
+
+
+def load_availability(
+    person_ids: Iterable[int] | QuerySet,
+    *,
+    since: datetime,
+    inactive_since: Mapping[int, datetime] | None = None,
+) -> Availability:
+    """Unavailability and deactivation of these people from ``since`` on (two queries, one
+    when ``inactive_since`` is known already, e.g. from ``load_members``). ``person_ids``
+    may be a queryset of ids, sent as a subquery rather than a list."""
+    ids = person_ids if isinstance(person_ids, QuerySet) else set(person_ids)
+    if not isinstance(ids, QuerySet) and not ids:
         return Availability()
     unavailable: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     rows = Unavailability.objects.filter(person_id__in=ids, ends_at__gt=since).values_list(
@@ -80,11 +143,9 @@ def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availabi
     )
     for person_id, starts_at, ends_at in rows:
         unavailable[person_id].append((starts_at, ends_at))
-    inactive = dict(
-        Person.objects.filter(id__in=ids, is_active=False).values_list("id", "deactivated_at")
-    )
-    # A person switched off without a recorded instant is unavailable for any shift.
-    inactive_since = {
-        pid: when or datetime.min.replace(tzinfo=since.tzinfo) for pid, when in inactive.items()
-    }
+    if inactive_since is None:
+        inactive = Person.objects.filter(id__in=ids, is_active=False)
+        inactive_since = {
+            pid: when or _ALWAYS for pid, when in inactive.values_list("id", "deactivated_at")
+        }
     return Availability(unavailable=unavailable, inactive_since=inactive_since)

@@ -138,7 +138,7 @@ class RotaAdmin(admin.ModelAdmin):
         state = self._now(rota)
         if not state or not state.current:
             return "—"
-        return str(Person.objects.get(pk=state.current.person_id))
+        return state.current.person_name
 
     @admin.display(description="Up next")
     def up_next(self, rota: Rota) -> str:
@@ -146,7 +146,7 @@ class RotaAdmin(admin.ModelAdmin):
         if not state or not state.next or state.next.person_id is None:
             return "—"
         when = timezone.localtime(state.next_handoff_at)
-        return f"{Person.objects.get(pk=state.next.person_id)} from {when:%a %d %b %Y %H:%M %Z}"
+        return f"{state.next.person_name} from {when:%a %d %b %Y %H:%M %Z}"
 
     @admin.display(description="Schedule (next 8 weeks)")
     def schedule_preview(self, rota: Rota) -> str:

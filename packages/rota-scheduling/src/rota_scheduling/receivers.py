@@ -45,7 +45,9 @@ def _snapshot(person_ids: set[int]) -> dict:
     }
 
 
-def _before(sender, instance, **kwargs) -> None:
+def _before(sender, instance, origin=None, **kwargs) -> None:
+    if isinstance(origin, Person) and sender is Unavailability:
+        return  # the person's own deletion takes their leave with it: see _before_leaving
     person_id = instance.pk if isinstance(instance, Person) else instance.person_id
     if person_id is None:
         return
@@ -63,7 +65,23 @@ def _before(sender, instance, **kwargs) -> None:
 
 
 def _after(sender, instance, **kwargs) -> None:
+    _announce(instance.__dict__.pop("_rota_turns_before", None), cause="unavailability")
+
+
+# A person can be deleted while no shift refers to them. They leave their rotas, which moves
+# the others' turns (cause "members"); they are gone, so nothing is said to them.
+
+
+def _before_leaving(sender, instance, **kwargs) -> None:
+    instance._rota_turns_before = _snapshot({instance.pk})
+
+
+def _after_leaving(sender, instance, **kwargs) -> None:
     snapshot = instance.__dict__.pop("_rota_turns_before", None)
+    _announce(snapshot, cause="members", gone=instance.pk)
+
+
+def _announce(snapshot: dict | None, *, cause: str, gone: int | None = None) -> None:
     if not snapshot:
         return
     from .models import Rota
@@ -73,13 +91,10 @@ def _after(sender, instance, **kwargs) -> None:
         changes = diff_turns(
             snapshot["turns"][rota.id], turns_by_person(rota=rota, start=start, end=end)
         )
+        changes.pop(gone, None)
         if changes:
             schedule_changed.send(
-                sender=Rota,
-                rota=rota,
-                changes=changes,
-                window=(start, end),
-                cause="unavailability",
+                sender=Rota, rota=rota, changes=changes, window=(start, end), cause=cause
             )
 
 
@@ -90,3 +105,9 @@ def connect_availability_receivers() -> None:
         post_save.connect(_after, sender=model, dispatch_uid=f"{uid}.post_save")
     pre_delete.connect(_before, sender=Unavailability, dispatch_uid="rota_scheduling.unav.pre_del")
     post_delete.connect(_after, sender=Unavailability, dispatch_uid="rota_scheduling.unav.post_del")
+    pre_delete.connect(
+        _before_leaving, sender=Person, dispatch_uid="rota_scheduling.person.pre_del"
+    )
+    post_delete.connect(
+        _after_leaving, sender=Person, dispatch_uid="rota_scheduling.person.post_del"
+    )

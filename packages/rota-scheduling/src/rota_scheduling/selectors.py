@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from rota_core.models import Person
-
-from .adapters import load_availability, member_ids, rota_cycle_state, rota_recurrence
+from .adapters import (
+    Member,
+    load_availability,
+    load_members,
+    member_ids,
+    rota_cycle_state,
+    rota_members,
+    rota_recurrence,
+)
 from .engine import Availability, Cover, PlannedShift, Segment, build_segments, project
 from .models import Override, Rota, Shift
 
 CHANGE_HORIZON = timedelta(days=14)
 
 
+# The rota's current shift (the latest stored), annotated onto the rotas the API reads in the
+# same query, so that who is on duty now needs no query of its own when it covers now.
+CURRENT_SHIFT = {
+    "current_starts_at": F("current_shift__starts_at"),
+    "current_ends_at": F("current_shift__ends_at"),
+    "current_person_id": F("current_shift__person_id"),
+    "current_person_name": F("current_shift__person__name"),
+    "current_source": F("current_shift__source"),
+    "current_conflict": F("current_shift__conflict"),
+}
+
+
 def rotas_for_api() -> QuerySet[Rota]:
-    return Rota.objects.select_related("current_shift").prefetch_related("memberships")
+    """Rotas as the API reads them, with their current shift (``CURRENT_SHIFT``); members
+    come from ``load_members`` (one query for a page) and who is on duty from ``rotas_now``."""
+    return Rota.objects.annotate(**CURRENT_SHIFT)
 
 
 def projection_start(rota: Rota) -> datetime | None:
@@ -86,86 +107,153 @@ def rota_segments(*, rota: Rota, start: datetime, end: datetime) -> list[Segment
     )
 
 
-def people_by_id(ids) -> dict[int, Person]:
-    return Person.objects.in_bulk({i for i in ids if i is not None})
-
-
 @dataclass(frozen=True)
 class OnDuty:
-    """Who holds a rota at an instant, with the full extent of what puts them there."""
+    """Who holds a rota at an instant (and their name), with the full extent of what puts
+    them there."""
 
-    rota: Rota
+    rota_id: int
     person_id: int | None
     starts_at: datetime | None
     ends_at: datetime | None
     source: str
     conflict: bool = False
+    person_name: str | None = None
 
 
-# The end of a stored shift that has none yet (its rota is paused).
-OPEN_END = datetime.max.replace(tzinfo=UTC)
+# (start, end, person, name, source, conflict): an override, stored or projected shift as
+# holders_at reads it; no end: a paused rota's shift, until further notice.
+_Span = tuple[datetime, datetime | None, int | None, str | None, str, bool]
+_SPAN_COLUMNS = ("starts_at", "ends_at", "person_id", "person__name")
 
 
-def _holder(rota: Rota, at: datetime, shifts: list[PlannedShift], cover: Cover | None) -> OnDuty:
-    if cover is not None:
-        return OnDuty(rota, cover.person, cover.start, cover.end, "override")
-    for shift in shifts:
-        if shift.start <= at < shift.end:
-            end = None if shift.end == OPEN_END else shift.end  # paused: until further notice
-            return OnDuty(rota, shift.person, shift.start, end, shift.source, shift.conflict)
-    return OnDuty(rota, None, None, None, "rotation")
+def _holder(rota_id: int, at: datetime, spans: list[_Span]) -> OnDuty:
+    for start, end, person, name, source, conflict in spans:
+        if start <= at and (end is None or at < end):
+            return OnDuty(rota_id, person, start, end, source, conflict, name)
+    return OnDuty(rota_id, None, None, None, "rotation")
 
 
-def holders_at(*, rotas: list[Rota], at: dict[int, datetime]) -> dict[int, OnDuty]:
-    """Who holds each rota at its own instant ``at[rota.id]``: the override covering it, else
-    the stored shift covering it, else the projection. A constant number of queries, however
-    many rotas (their memberships should be prefetched)."""
-    rotas = [rota for rota in rotas if rota.id in at]
-    if not rotas:
-        return {}
-    ids = [rota.id for rota in rotas]
-    low, high = min(at.values()), max(at.values())
-    covers: dict[int, list[Cover]] = defaultdict(list)
-    for o in Override.objects.filter(rota_id__in=ids, starts_at__lte=high, ends_at__gt=low):
-        covers[o.rota_id].append(Cover(start=o.starts_at, end=o.ends_at, person=o.person_id))
-    projecting = [
-        r for r in rotas if r.is_active and r.next_handoff_at and r.next_handoff_at <= at[r.id]
+def holders_at(*, rotas, at: dict[int, datetime], scope: Q | None = None) -> dict[int, OnDuty]:
+    """Who holds each rota at its own instant ``at[rota.id]`` (see ``holders_for``)."""
+    probes = [(rota, at[rota.id]) for rota in rotas if rota.id in at]
+    holders = holders_for(probes, scope=scope)
+    return {rota.id: holder for (rota, _), holder in zip(probes, holders, strict=True)}
+
+
+def holders_for(
+    probes: list[tuple], *, scope: Q | None = None, availability: Availability | None = None
+) -> list[OnDuty]:
+    """Who holds each ``(rota, instant)``: the override covering it, else the stored shift
+    covering it, else the projection. A constant number of queries, however many probes.
+
+    A rota is a Rota instance or a light row with ``id``, ``is_active`` and
+    ``next_handoff_at`` (one that must be projected is then loaded in full); ``scope`` filters
+    shifts and overrides by rota (default: the probed rotas' ids) and may select more.
+    ``availability``, when given, must hold from the earliest projected handoff on, with the
+    probed rotas' members loaded (``load_members(..., leave_since=...)``).
+    """
+    if not probes:
+        return []
+    by_ids = scope is None
+    scope = Q(rota_id__in={rota.id for rota, _ in probes}) if by_ids else scope
+    low, high = min(when for _, when in probes), max(when for _, when in probes)
+    covers: dict[int, list[_Span]] = defaultdict(list)
+    for rota_id, *span in (
+        Override.objects.filter(scope, starts_at__lte=high, ends_at__gt=low)
+        .order_by()
+        .values_list("rota_id", *_SPAN_COLUMNS)
+    ):
+        covers[rota_id].append((*span, "override", False))
+    projecting = [(rota, when) for rota, when in probes if _projects(rota, when)]
+    stored: dict[int, list[_Span]] = {}
+    unanswered = set()
+    for rota, when in probes:
+        if not _projects(rota, when):
+            known = _current_span(rota)
+            if known is not None and (not known or _holder(rota.id, when, known).person_id):
+                stored[rota.id] = known
+            else:  # the current shift does not cover the instant: read the history
+                unanswered.add(rota.id)
+    if unanswered:
+        for rota_id, *span in (
+            Shift.objects.filter(Q(rota_id__in=unanswered) if by_ids else scope)
+            .filter(starts_at__lte=high)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=low))
+            .order_by()
+            .values_list("rota_id", *_SPAN_COLUMNS, "source", "conflict")
+        ):
+            if rota_id in unanswered:
+                stored.setdefault(rota_id, []).append(span)
+    projected = _projected_spans(projecting, availability) if projecting else {}
+    return [
+        _holder(
+            rota.id,
+            when,
+            covers.get(rota.id, []) + projected.get((rota.id, when), stored.get(rota.id, [])),
+        )
+        for rota, when in probes
     ]
-    stored: dict[int, list[PlannedShift]] = defaultdict(list)
-    projecting_ids = {rota.id for rota in projecting}
-    stored_ids = [r.id for r in rotas if r.id not in projecting_ids]
-    if stored_ids:
-        shifts = Shift.objects.filter(rota_id__in=stored_ids, starts_at__lte=high).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=low)
+
+
+def _name(people: dict[int, Member], person_id: int) -> str | None:
+    member = people.get(person_id)
+    return member.name if member else None
+
+
+_UNREAD = object()
+
+
+def _current_span(rota) -> list[_Span] | None:
+    """The rota's stored shifts as far as the ``CURRENT_SHIFT`` annotations tell: its current
+    shift, or none at all (a rota gets a current shift with its first stored shift and keeps
+    one); None if the rota was read without them."""
+    starts_at = getattr(rota, "current_starts_at", _UNREAD)
+    if starts_at is _UNREAD:
+        return None
+    if starts_at is None:
+        return []
+    return [
+        (
+            starts_at, rota.current_ends_at, rota.current_person_id,
+            rota.current_person_name, rota.current_source, rota.current_conflict,
         )
-        for shift in shifts:
-            stored[shift.rota_id].append(_stored_as_planned(shift, open_end=OPEN_END))
-    availability = None
-    if projecting:
-        # Only rotas projected past a handoff need their members: one query for all of them.
-        prefetch_related_objects(
-            [
-                r
-                for r in projecting
-                if "memberships" not in getattr(r, "_prefetched_objects_cache", {})
-            ],
-            "memberships",
+    ]  # fmt: skip
+
+
+def _projects(rota, when: datetime) -> bool:
+    """Whether the rota's holder at ``when`` lies past the stored history (projected)."""
+    return bool(rota.is_active and rota.next_handoff_at and rota.next_handoff_at <= when)
+
+
+def _projected_spans(
+    projecting: list[tuple], availability: Availability | None
+) -> dict[tuple[int, datetime], list[_Span]]:
+    """The projected shifts covering each ``(rota, instant)``: past a handoff the sweep has
+    not stored yet. Loads what projection needs for all of them at once."""
+    full = {rota.id: rota for rota, _ in projecting if isinstance(rota, Rota)}
+    missing = {rota.id for rota, _ in projecting} - set(full)
+    if missing:
+        full.update(Rota.objects.in_bulk(missing))
+    unloaded = [rota for rota in full.values() if rota_members(rota) is None]
+    if availability is None or unloaded:
+        since = min(rota.next_handoff_at for rota in full.values())
+        availability = load_members(list(full.values()), leave_since=since)
+    people: dict[int, Member] = {}
+    for rota in full.values():
+        people.update(rota_members(rota))
+    shifts = {
+        (rota_id, when): rota_timeline(
+            rota=full[rota_id], start=when, end=when + _PROBE, availability=availability
         )
-        people = {pid for rota in projecting for pid in member_ids(rota)}
-        since = min(rota.next_handoff_at for rota in projecting)
-        availability = load_availability(people, since=since)
-    holders = {}
-    for rota in rotas:
-        when = at[rota.id]
-        if rota.id in projecting_ids:
-            shifts = rota_timeline(
-                rota=rota, start=when, end=when + _PROBE, availability=availability
-            )
-        else:
-            shifts = stored.get(rota.id, [])
-        cover = next((c for c in covers.get(rota.id, ()) if c.start <= when < c.end), None)
-        holders[rota.id] = _holder(rota, when, shifts, cover)
-    return holders
+        for rota_id, when in {(rota.id, when) for rota, when in projecting}
+    }
+    return {
+        key: [
+            (s.start, s.end, s.person, _name(people, s.person), s.source, s.conflict) for s in found
+        ]
+        for key, found in shifts.items()
+    }
 
 
 _PROBE = timedelta(microseconds=1)
@@ -194,15 +282,21 @@ class RotaNow:
 
 
 def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, RotaNow]:
-    """``current`` and ``next`` of each rota for the API, in a constant number of queries."""
+    """``current`` and ``next`` of each rota for the API, in one pass of a constant number
+    of queries; loads the rotas' members (``load_members``) on the way."""
     now = now or timezone.now()
-    current = holders_at(rotas=rotas, at={rota.id: now for rota in rotas})
     upcoming_at = {}
     for rota in rotas:
         when = effective_next_handoff(rota, now=now)
         if when is not None:
             upcoming_at[rota.id] = when
-    upcoming = holders_at(rotas=rotas, at=upcoming_at)
+    handoffs = [rota.next_handoff_at for rota in rotas if rota.is_active and rota.next_handoff_at]
+    availability = load_members(rotas, leave_since=min([now, *handoffs]))
+    now_probes = [(rota, now) for rota in rotas]
+    next_probes = [(rota, upcoming_at[rota.id]) for rota in rotas if rota.id in upcoming_at]
+    holders = iter(holders_for(now_probes + next_probes, availability=availability))
+    current = {rota.id: next(holders) for rota, _ in now_probes}
+    upcoming = {rota.id: next(holders) for rota, _ in next_probes}
     return {
         rota.id: RotaNow(
             current=current[rota.id] if current[rota.id].person_id is not None else None,
@@ -213,11 +307,43 @@ def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, Ro
     }
 
 
-def oncall_at(*, at: datetime) -> list[OnDuty]:
-    """One row per active rota with who is on duty at ``at``."""
-    rotas = list(Rota.objects.filter(is_active=True))
-    holders = holders_at(rotas=rotas, at={rota.id: at for rota in rotas})
-    return [holders[rota.id] for rota in rotas]
+@dataclass(frozen=True)
+class OnCall:
+    """A row of who is on call: the rota, and who holds it (with their name) at the instant."""
+
+    rota_id: int
+    rota_name: str
+    rota_slug: str
+    person_id: int | None
+    person_name: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    source: str
+
+
+class _RotaRow(NamedTuple):
+    id: int
+    name: str
+    slug: str
+    next_handoff_at: datetime | None
+    is_active: bool = True
+
+
+def oncall_at(*, at: datetime) -> list[OnCall]:
+    """One row per active rota, by name, with who is on duty at ``at``. Reads plain rows
+    (no model instances, no id lists) unless some rota must be projected."""
+    active = Rota.objects.filter(is_active=True)
+    rotas = [_RotaRow(*row) for row in active.values_list("id", "name", "slug", "next_handoff_at")]
+    instants = dict.fromkeys((rota.id for rota in rotas), at)
+    holders = holders_at(rotas=rotas, at=instants, scope=Q(rota__is_active=True))
+    return [
+        OnCall(
+            rota.id, rota.name, rota.slug, holder.person_id, holder.person_name,
+            holder.starts_at, holder.ends_at, holder.source,
+        )
+        for rota in rotas
+        for holder in (holders[rota.id],)
+    ]  # fmt: skip
 
 
 def turns_by_person(*, rota: Rota, start: datetime, end: datetime) -> dict[int, list]:

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rota_core.api.fields import ModelSerializer, UTCDateTimeField, utc_iso
 from rota_core.models import Person
 
+from ..adapters import member_ids
 from ..models import Cadence, Override, Rota, Shift, SkipPolicy
 from ..selectors import OnDuty, RotaNow, rotas_now
 from ..services import override_create, rota_create, rota_update
@@ -20,6 +21,7 @@ MAX_WINDOW = timedelta(days=366)
 REACH_BACK = timedelta(days=36525)  # history: 100 years
 REACH_AHEAD = timedelta(days=5 * 366)  # projection: every shift up to the instant is computed
 MAX_ID = 2**63 - 1  # larger ids overflow the database's integer columns
+CALENDAR_PLACEHOLDER = "~token~"  # "~" survives reverse() and is never in a token
 SEGMENT_SOURCES = [("rotation", "rotation"), ("manual", "manual"), ("override", "override")]
 
 
@@ -47,11 +49,17 @@ class NextSerializer(serializers.Serializer):
     starts_at = UTCDateTimeField()
 
 
-def holder_data(holder: OnDuty | None, names: dict[int, str]) -> dict | None:
+def holder_ref(holder: OnDuty) -> dict | None:
+    if holder.person_id is None:
+        return None
+    return {"id": holder.person_id, "name": holder.person_name or ""}
+
+
+def holder_data(holder: OnDuty | None) -> dict | None:
     if holder is None or holder.person_id is None:
         return None
     return {
-        "person": person_ref(holder.person_id, names),
+        "person": holder_ref(holder),
         "starts_at": utc_iso(holder.starts_at),
         "ends_at": utc_iso(holder.ends_at),
         "source": holder.source,
@@ -60,10 +68,10 @@ def holder_data(holder: OnDuty | None, names: dict[int, str]) -> dict | None:
 
 
 class MemberIdsField(serializers.ListField):
-    """Person ids in rota order; read from the (prefetched) memberships, not the m2m manager."""
+    """Person ids in rota order (as ``load_members`` loaded them for a page)."""
 
     def get_attribute(self, rota: Rota) -> list[int]:
-        return [m.person_id for m in sorted(rota.memberships.all(), key=_position)]
+        return list(member_ids(rota))
 
 
 class RotaSerializer(ModelSerializer):
@@ -104,41 +112,50 @@ class RotaSerializer(ModelSerializer):
         extra_kwargs = {"slug": {"required": False, "validators": []}, "name": {"validators": []}}
 
     # -- reading ---------------------------------------------------------------------------
+    def to_representation(self, rota: Rota) -> dict:
+        # Built directly rather than field by field: a page of rotas spent most of its time in
+        # the generic fields. The fields above still define validation and the schema, and a
+        # test holds this to the representation they give.
+        now = self._now(rota)
+        return {
+            "id": rota.id,
+            "name": rota.name,
+            "slug": rota.slug,
+            "description": rota.description,
+            "timezone": rota.timezone,
+            "cadence": rota.cadence,
+            "interval": rota.interval,
+            "starts_on": rota.starts_on.isoformat(),
+            "handoff_time": rota.handoff_time.isoformat(),
+            "weekdays": list(rota.weekdays),
+            "skip_policy": rota.skip_policy,
+            "reminder_minutes": rota.reminder_minutes,
+            "is_active": rota.is_active,
+            "members": list(member_ids(rota)),
+            "current": holder_data(now.current),
+            "next": self.get_next(rota),
+            "next_handoff_at": utc_iso(now.next_handoff_at),
+            "calendar_url": self.get_calendar_url(rota),
+            "created_at": utc_iso(rota.created_at),
+            "updated_at": utc_iso(rota.updated_at),
+        }
+
     def _now(self, rota: Rota) -> RotaNow:
         cache = self.context.setdefault("rotas_now", {})
         if rota.id not in cache:
             cache.update(rotas_now(rotas=[rota]))
         return cache[rota.id]
 
-    def _names(self) -> dict[int, str]:
-        names = self.context.get("person_names")
-        if names is None:
-            names = self.context["person_names"] = {}
-        return names
-
-    def _ensure_names(self, ids) -> dict[int, str]:
-        names = self._names()
-        missing = {i for i in ids if i is not None and i not in names}
-        if missing:
-            names.update(Person.objects.filter(id__in=missing).values_list("id", "name"))
-        return names
-
     @extend_schema_field(HolderSerializer(allow_null=True))
     def get_current(self, rota: Rota) -> dict | None:
-        now = self._now(rota)
-        holder = now.current
-        return holder_data(holder, self._ensure_names([holder and holder.person_id]))
+        return holder_data(self._now(rota).current)
 
     @extend_schema_field(NextSerializer(allow_null=True))
     def get_next(self, rota: Rota) -> dict | None:
-        upcoming = self._now(rota).next
-        if upcoming is None or upcoming.person_id is None:
+        now = self._now(rota)
+        if now.next is None or now.next.person_id is None:
             return None
-        names = self._ensure_names([upcoming.person_id])
-        return {
-            "person": person_ref(upcoming.person_id, names),
-            "starts_at": utc_iso(self._now(rota).next_handoff_at),
-        }
+        return {"person": holder_ref(now.next), "starts_at": utc_iso(now.next_handoff_at)}
 
     @extend_schema_field(UTCDateTimeField(allow_null=True))
     def get_next_handoff_at(self, rota: Rota) -> str | None:
@@ -146,9 +163,14 @@ class RotaSerializer(ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_calendar_url(self, rota: Rota) -> str:
-        path = reverse("rota-calendar-feed", kwargs={"token": rota.calendar_token})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        # The feed URL up to the token, worked out once per response rather than per rota.
+        prefix = self.context.get("calendar_prefix")
+        if prefix is None:
+            path = reverse("rota-calendar-feed", kwargs={"token": CALENDAR_PLACEHOLDER})
+            request = self.context.get("request")
+            prefix = request.build_absolute_uri(path) if request else path
+            self.context["calendar_prefix"] = prefix
+        return prefix.replace(CALENDAR_PLACEHOLDER, rota.calendar_token)
 
     # -- writing ---------------------------------------------------------------------------
     def _split(self, validated: dict) -> tuple[dict, list[int] | None]:
@@ -162,10 +184,6 @@ class RotaSerializer(ModelSerializer):
     def update(self, rota: Rota, validated: dict) -> Rota:
         fields, members = self._split(validated)
         return rota_update(rota=rota, fields=fields, members=members)
-
-
-def _position(membership) -> int:
-    return membership.position
 
 
 class ShiftSerializer(ModelSerializer):

@@ -79,8 +79,6 @@ class RotaViewSet(viewsets.ModelViewSet):
         rotas = list(queryset) if page is None else page
         context = self.get_serializer_context()
         context["rotas_now"] = rotas_now(rotas=rotas)
-        holders = [h for now in context["rotas_now"].values() for h in (now.current, now.next) if h]
-        context["person_names"] = _names(h.person_id for h in holders)
         data = self.get_serializer_class()(rotas, many=True, context=context).data
         return Response(data) if page is None else self.get_paginated_response(data)
 
@@ -187,12 +185,13 @@ class OnCallView(APIView):
         params = s.AtSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         rows = oncall_at(at=params.validated_data.get("at") or timezone.now())
-        names = _names(row.person_id for row in rows)
         return Response(
             [
                 {
-                    "rota": {"id": row.rota.id, "name": row.rota.name, "slug": row.rota.slug},
-                    "person": s.person_ref(row.person_id, names),
+                    "rota": {"id": row.rota_id, "name": row.rota_name, "slug": row.rota_slug},
+                    "person": None
+                    if row.person_id is None
+                    else {"id": row.person_id, "name": row.person_name},
                     "starts_at": utc_iso(row.starts_at),
                     "ends_at": utc_iso(row.ends_at),
                     "source": row.source,

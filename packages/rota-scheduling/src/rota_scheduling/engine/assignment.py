@@ -7,15 +7,14 @@ stood), so reordering or removing members between shifts continues sensibly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .availability import PersonId
 
 POLICIES = frozenset({"defer", "skip"})
 
 
-@dataclass(frozen=True)
-class CycleState:
+class CycleState(NamedTuple):
     """Where the rotation stands between two shifts.
 
     ``cycle_person`` is the member the cycle last landed on (None before the first shift),
@@ -50,8 +49,7 @@ class CycleState:
             return self.cycle_index % n
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """The holder of one shift, who was passed over for it, and the state after it."""
 
     person: PersonId
@@ -79,18 +77,19 @@ def assign(
         raise ValueError(f"unknown skip policy {policy!r}")
     start = state.next_position(members)  # also rejects an empty rota
     n = len(members)
-    owed = _still_members(state.owed, members) if policy == "defer" else ()
-
-    for i, person in enumerate(owed):
-        if is_available(person):
-            rest = owed[:i] + owed[i + 1 :]
-            return Assignment(
-                person, False, (), CycleState(state.cycle_person, state.cycle_index, rest)
-            )
+    owed = state.owed if policy == "defer" else ()
+    if owed:
+        owed = _still_members(owed, members)
+        for i, person in enumerate(owed):
+            if is_available(person):
+                rest = owed[:i] + owed[i + 1 :]
+                return Assignment(
+                    person, False, (), CycleState(state.cycle_person, state.cycle_index, rest)
+                )
 
     passed: list[PersonId] = []
-    for step in range(n):
-        position = (start + step) % n
+    position = start
+    for _ in range(n):
         person = members[position]
         # Owed members were just found unavailable; don't ask twice.
         if person not in owed and is_available(person):
@@ -98,12 +97,13 @@ def assign(
                 owed += tuple(dict.fromkeys(p for p in passed if p not in owed))
             return Assignment(person, False, tuple(passed), CycleState(person, position, owed))
         passed.append(person)
+        position = position + 1 if position + 1 < n else 0
 
     person = members[start]
     return Assignment(person, True, (), CycleState(person, start, owed))
 
 
 def _still_members(owed: tuple[PersonId, ...], members: Sequence[PersonId]) -> tuple[PersonId, ...]:
-    if not owed or all(person in members for person in owed):
+    if all(person in members for person in owed):
         return owed  # the usual case: no new tuple per shift
     return tuple(person for person in owed if person in members)

@@ -54,5 +54,15 @@ class Availability:
         return periods is None or not periods.overlaps(start, end)
 
     def for_shift(self, start: datetime, end: datetime) -> Callable[[PersonId], bool]:
-        """``is_available`` bound to one shift, as :func:`assign` expects it."""
-        return lambda person: self.is_available(person, start, end)
+        """``is_available`` bound to one shift, as :func:`assign` expects it (inlined: it is
+        asked for every member considered, for every shift projected)."""
+        inactive, periods = self._inactive_since, self._periods
+
+        def available(person: PersonId) -> bool:
+            since = inactive.get(person)
+            if since is not None and since < end:
+                return False
+            own = periods.get(person)
+            return own is None or not own.overlaps(start, end)
+
+        return available

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .assignment import CycleState, assign
 from .availability import Availability, PersonId
 from .recurrence import Recurrence
 
 
-@dataclass(frozen=True)
-class PlannedShift:
+class PlannedShift(NamedTuple):
     """One shift [start, end). ``k`` is the boundary period it falls in (B_k <= start < B_k+1)."""
 
     start: datetime

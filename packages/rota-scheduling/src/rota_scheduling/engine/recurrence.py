@@ -26,11 +26,17 @@ def resolve_local(local_date: date, wall_time: time, tz: ZoneInfo) -> datetime:
     """
     if wall_time.tzinfo is not None or wall_time.fold:
         wall_time = wall_time.replace(tzinfo=None, fold=0)
+    return _resolve(local_date, wall_time, wall_time.replace(fold=1), tz)
+
+
+def _resolve(local_date: date, wall_time: time, wall_time_fold1: time, tz: ZoneInfo) -> datetime:
+    # resolve_local with the naive wall time given in both folds (PEP 495): combining a date
+    # with a time of the other fold is much cheaper than datetime.replace(fold=1).
     naive = datetime.combine(local_date, wall_time)
     offset = tz.utcoffset(naive)
-    if offset == tz.utcoffset(naive.replace(fold=1)):
-        # The common case, kept cheap: the two folds of a wall time (PEP 495) only disagree
-        # inside a gap or an overlap.
+    if offset == tz.utcoffset(datetime.combine(local_date, wall_time_fold1)):
+        # The common case, kept cheap: the two folds of a wall time only disagree inside a
+        # gap or an overlap.
         return datetime.combine(local_date, wall_time, tzinfo=UTC) - offset
     return _resolve_near_transition(naive, tz)
 
@@ -69,6 +75,8 @@ class Recurrence:
     _allowed: tuple[int, ...] | None = field(init=False, repr=False, compare=False)
     # Position of starts_on's weekday in _allowed: the day counting starts from.
     _first_slot: int = field(init=False, repr=False, compare=False)
+    # handoff_time in either fold (PEP 495), for resolving boundaries cheaply.
+    _wall: tuple[time, time] = field(init=False, repr=False, compare=False)
     # Day ordinals of starts_on and of the Monday of its week (plain ints are cheapest).
     _start_ordinal: int = field(init=False, repr=False, compare=False)
     _monday_ordinal: int = field(init=False, repr=False, compare=False)
@@ -95,6 +103,8 @@ class Recurrence:
                     raise ValueError("starts_on must fall on one of the weekdays")
                 allowed = tuple(sorted(days))
         object.__setattr__(self, "_allowed", allowed)
+        walls = (self.handoff_time.replace(fold=0), self.handoff_time.replace(fold=1))
+        object.__setattr__(self, "_wall", walls)
         first_slot = allowed.index(self.starts_on.weekday()) if allowed else 0
         object.__setattr__(self, "_first_slot", first_slot)
         start_ordinal = self.starts_on.toordinal()
@@ -118,7 +128,7 @@ class Recurrence:
 
     def boundary(self, k: int) -> datetime:
         """Boundary ``k`` as an aware UTC datetime."""
-        return resolve_local(self.local_date(k), self.handoff_time, self.tz)
+        return _resolve(self.local_date(k), *self._wall, self.tz)
 
     def index_at(self, instant: datetime) -> int:
         """The largest k with ``boundary(k) <= instant``, or -1 before ``boundary(0)``."""

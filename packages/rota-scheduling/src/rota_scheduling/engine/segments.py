@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from .availability import PersonId
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """Who is on duty over [start, end); ``person`` is None where nobody is scheduled."""
 
     start: datetime
@@ -21,8 +20,7 @@ class Segment:
     conflict: bool
 
 
-@dataclass(frozen=True)
-class Cover:
+class Cover(NamedTuple):
     """An override: ``person`` covers [start, end) whoever the rotation has there."""
 
     start: datetime
@@ -68,7 +66,7 @@ def build_segments(
         if cursor < piece.end:
             result.append(_piece(piece, cursor, piece.end))
     result.extend(covers)
-    result.sort(key=lambda segment: segment.start)
+    result.sort(key=_START)
     return result
 
 
@@ -76,7 +74,7 @@ def _base_layer(
     shifts: Sequence[Any], window_start: datetime, window_end: datetime
 ) -> list[Segment]:
     """The shifts clipped to the window, with the holes between them filled by nobody."""
-    pieces = sorted((_as_segment(shift) for shift in shifts), key=lambda segment: segment.start)
+    pieces = sorted(map(_as_segment, shifts), key=_START)
     layer: list[Segment] = []
     cursor = window_start
     for shift in pieces:
@@ -97,7 +95,7 @@ def _clipped_covers(
 ) -> list[Segment]:
     covers: list[Segment] = []
     cursor = window_start
-    for cover in sorted(overrides, key=lambda cover: cover.start):
+    for cover in sorted(overrides, key=_START):
         start, end = max(cover.start, cursor), min(cover.end, window_end)
         if start < end:
             covers.append(Segment(start, end, cover.person, "override", False))
@@ -105,11 +103,13 @@ def _clipped_covers(
     return covers
 
 
+_START = attrgetter("start")
+
+
 def _as_segment(shift: Any) -> Segment:
-    if hasattr(shift, "person"):
-        return Segment(shift.start, shift.end, shift.person, shift.source, shift.conflict)
-    start, end, person, source, conflict = shift
-    return Segment(start, end, person, source, conflict)
+    if isinstance(shift, tuple):  # a plain tuple, or a PlannedShift: the same five first
+        return Segment._make(shift[:5])
+    return Segment(shift.start, shift.end, shift.person, shift.source, shift.conflict)
 
 
 def _piece(segment: Segment, start: datetime, end: datetime) -> Segment:
