@@ -1,29 +1,18 @@
-"""Reads: a rota's timeline (stored history, then projection), segments, on duty, stats."""
+"""Who holds a rota at an instant: overrides, then stored shifts, then the projection."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .adapters import (
-    Member,
-    load_availability,
-    load_members,
-    member_ids,
-    rota_cycle_state,
-    rota_members,
-    rota_recurrence,
-)
-from .engine import Availability, Cover, PlannedShift, Segment, build_segments, project
-from .models import Override, Rota, Shift
-
-CHANGE_HORIZON = timedelta(days=14)
-
+from ..adapters import Member, load_members, rota_members, rota_recurrence
+from ..engine import Availability
+from ..models import Override, Rota, Shift
+from .timeline import rota_timeline
 
 # The rota's current shift (the latest stored), annotated onto the rotas the API reads in the
 # same query, so that who is on duty now needs no query of its own when it covers now.
@@ -41,70 +30,6 @@ def rotas_for_api() -> QuerySet[Rota]:
     """Rotas as the API reads them, with their current shift (``CURRENT_SHIFT``); members
     come from ``load_members`` (one query for a page) and who is on duty from ``rotas_now``."""
     return Rota.objects.annotate(**CURRENT_SHIFT)
-
-
-def projection_start(rota: Rota) -> datetime | None:
-    """Where stored history ends and projection begins: the next handoff of an active rota
-    (even if it has passed and the sweep has not stored it yet, so nothing shows stale)."""
-    return rota.next_handoff_at if rota.is_active else None
-
-
-def _stored_as_planned(shift: Shift, *, open_end: datetime) -> PlannedShift:
-    return PlannedShift(
-        start=shift.starts_at,
-        end=shift.ends_at or open_end,
-        person=shift.person_id,
-        source=shift.source,
-        conflict=shift.conflict,
-        passed_over=tuple(shift.passed_over),
-        k=shift.boundary,
-    )
-
-
-def rota_timeline(
-    *, rota: Rota, start: datetime, end: datetime, availability: Availability | None = None
-) -> list[PlannedShift]:
-    """The shifts overlapping [start, end), in order: stored before the projection point,
-    projected from it."""
-    cut = projection_start(rota)
-    stored_until = min(end, cut) if cut else end
-    shifts: list[PlannedShift] = []
-    if start < stored_until:
-        stored = Shift.objects.filter(rota=rota, starts_at__lt=stored_until).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=start)
-        )
-        shifts = [_stored_as_planned(s, open_end=end) for s in stored.order_by("starts_at")]
-    if cut is not None and cut < end and rota.next_boundary is not None:
-        members = member_ids(rota)
-        if members:
-            if availability is None:
-                availability = load_availability(members, since=cut)
-            projected, _ = project(
-                recurrence=rota_recurrence(rota),
-                members=members,
-                state=rota_cycle_state(rota),
-                policy=rota.skip_policy,
-                availability=availability,
-                from_k=rota.next_boundary,
-                until=end,
-            )
-            shifts.extend(s for s in projected if s.end > start)
-    return shifts
-
-
-def rota_covers(*, rota: Rota, start: datetime, end: datetime) -> list[Cover]:
-    rows = Override.objects.filter(rota=rota, starts_at__lt=end, ends_at__gt=start)
-    return [Cover(start=o.starts_at, end=o.ends_at, person=o.person_id) for o in rows]
-
-
-def rota_segments(*, rota: Rota, start: datetime, end: datetime) -> list[Segment]:
-    """Who is on duty over [start, end): segments tiling the window, overrides on top."""
-    return build_segments(
-        shifts=rota_timeline(rota=rota, start=start, end=end),
-        overrides=rota_covers(rota=rota, start=start, end=end),
-        window_start=start,
-        window_end=end,
-    )
 
 
 @dataclass(frozen=True)
@@ -305,86 +230,3 @@ def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, Ro
         )
         for rota in rotas
     }
-
-
-@dataclass(frozen=True)
-class OnCall:
-    """A row of who is on call: the rota, and who holds it (with their name) at the instant."""
-
-    rota_id: int
-    rota_name: str
-    rota_slug: str
-    person_id: int | None
-    person_name: str | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    source: str
-
-
-class _RotaRow(NamedTuple):
-    id: int
-    name: str
-    slug: str
-    next_handoff_at: datetime | None
-    is_active: bool = True
-
-
-def oncall_at(*, at: datetime) -> list[OnCall]:
-    """One row per active rota, by name, with who is on duty at ``at``. Reads plain rows
-    (no model instances, no id lists) unless some rota must be projected."""
-    active = Rota.objects.filter(is_active=True)
-    rotas = [_RotaRow(*row) for row in active.values_list("id", "name", "slug", "next_handoff_at")]
-    instants = dict.fromkeys((rota.id for rota in rotas), at)
-    holders = holders_at(rotas=rotas, at=instants, scope=Q(rota__is_active=True))
-    return [
-        OnCall(
-            rota.id, rota.name, rota.slug, holder.person_id, holder.person_name,
-            holder.starts_at, holder.ends_at, holder.source,
-        )
-        for rota in rotas
-        for holder in (holders[rota.id],)
-    ]  # fmt: skip
-
-
-def turns_by_person(*, rota: Rota, start: datetime, end: datetime) -> dict[int, list]:
-    """Each person's (start, end) intervals on duty in the window (for change notices)."""
-    turns: dict[int, list] = defaultdict(list)
-    for segment in rota_segments(rota=rota, start=start, end=end):
-        if segment.person is not None:
-            turns[segment.person].append((segment.start, segment.end))
-    return dict(turns)
-
-
-@dataclass(frozen=True)
-class PersonStats:
-    person_id: int
-    shifts: int
-    hours: float
-    passed_over: int
-
-
-def rota_stats(*, rota: Rota, start: datetime, end: datetime) -> list[PersonStats]:
-    """Per person: shifts taken (starting in the window), hours on duty (overrides counted
-    for the coverer), times passed over."""
-    timeline = rota_timeline(rota=rota, start=start, end=end)
-    segments = build_segments(
-        shifts=timeline,
-        overrides=rota_covers(rota=rota, start=start, end=end),
-        window_start=start,
-        window_end=end,
-    )
-    taken: Counter = Counter()
-    passed: Counter = Counter()
-    for shift in timeline:
-        if start <= shift.start < end:
-            taken[shift.person] += 1
-            passed.update(shift.passed_over)
-    seconds: Counter = Counter()
-    for segment in segments:
-        if segment.person is not None:
-            seconds[segment.person] += (segment.end - segment.start).total_seconds()
-    order = list(member_ids(rota))
-    order += sorted((set(taken) | set(seconds) | set(passed)) - set(order))
-    return [
-        PersonStats(pid, taken[pid], round(seconds[pid] / 3600, 2), passed[pid]) for pid in order
-    ]
