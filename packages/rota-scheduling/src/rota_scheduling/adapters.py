@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import FilteredRelation, Q
 
 from rota_core.models import Person, Unavailability
 from rota_settings.selectors import get_system_timezone
@@ -47,7 +47,7 @@ def store_cycle_state(rota: Rota, state: CycleState) -> None:
 
 
 def member_ids(rota: Rota) -> tuple[int, ...]:
-    """Person ids in rota order; uses what ``load_member_ids`` or a prefetch loaded."""
+    """Person ids in rota order; uses what ``load_members`` or a prefetch loaded."""
     loaded = rota.__dict__.get("_member_ids")
     if loaded is not None:
         return loaded
@@ -56,20 +56,6 @@ def member_ids(rota: Rota) -> tuple[int, ...]:
         memberships = sorted(cache["memberships"], key=lambda m: m.position)
         return tuple(m.person_id for m in memberships)
     return tuple(rota.memberships.order_by("position").values_list("person_id", flat=True))
-
-
-def load_member_ids(rotas: list[Rota]) -> None:
-    """Load the members of many rotas in one query of plain ids (no model instances)."""
-    by_rota: dict[int, list[int]] = defaultdict(list)
-    rows = (
-        Membership.objects.filter(rota_id__in=[rota.id for rota in rotas])
-        .order_by("rota_id", "position")
-        .values_list("rota_id", "person_id")
-    )
-    for rota_id, person_id in rows:
-        by_rota[rota_id].append(person_id)
-    for rota in rotas:
-        rota._member_ids = tuple(by_rota.get(rota.id, ()))
 
 
 # A person switched off without a recorded instant is unavailable for any shift.
@@ -84,8 +70,9 @@ class Member(NamedTuple):
 
 
 def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> Availability:
-    """``load_member_ids``, plus each member's name and deactivation (``rota_members``) from
-    the same query: what showing who is on duty and projecting past a handoff need.
+    """Load the members of many rotas in one query of plain rows (no model instances): their
+    ids in rota order (``member_ids``), names and deactivation (``rota_members``), what
+    showing who is on duty and projecting past a handoff need.
 
     With ``leave_since``, the same query also brings the members' unavailability ending after
     it (a LEFT JOIN: a row per period), and the availability returned holds for any shift
@@ -104,38 +91,33 @@ def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> A
             )
         )
         columns += ["leave__starts_at", "leave__ends_at"]
-    by_rota: dict[int, dict[int, Member]] = defaultdict(dict)
+    people: dict[int, Member] = {}
+    by_rota: dict[int, list[int]] = defaultdict(list)
     leave: dict[int, set[tuple[datetime, datetime]]] = defaultdict(set)
     for rota_id, person_id, name, is_active, deactivated_at, *period in rows.values_list(*columns):
-        inactive_since = None if is_active else deactivated_at or _ALWAYS
-        by_rota[rota_id][person_id] = Member(name, inactive_since)  # once, at its position
+        order = by_rota[rota_id]
+        if not order or order[-1] != person_id:  # a row per leave period: once per member
+            order.append(person_id)
+            people[person_id] = Member(name, None if is_active else deactivated_at or _ALWAYS)
         if period and period[0] is not None:
             leave[person_id].add(tuple(period))
-    inactive = {}
     for rota in rotas:
-        members = by_rota.get(rota.id, {})
-        rota._members = members
-        rota._member_ids = tuple(members)  # dicts keep the query's order: by position
-        inactive.update((pid, m.inactive_since) for pid, m in members.items() if m.inactive_since)
+        rota._members = people  # shared by the rotas loaded together: one dict, not one each
+        rota._member_ids = tuple(by_rota.get(rota.id, ()))
+    inactive = {pid: m.inactive_since for pid, m in people.items() if m.inactive_since}
     return Availability(unavailable=leave, inactive_since=inactive)
 
 
 def rota_members(rota: Rota) -> dict[int, Member] | None:
-    """The members ``load_members`` loaded, by id in rota order; None if it did not run."""
+    """The people ``load_members`` loaded with this rota (its members, and those of the
+    rotas loaded with it), by id; None if it did not run."""
     return rota.__dict__.get("_members")
 
 
-def load_availability(
-    person_ids: Iterable[int] | QuerySet,
-    *,
-    since: datetime,
-    inactive_since: Mapping[int, datetime] | None = None,
-) -> Availability:
-    """Unavailability and deactivation of these people from ``since`` on (two queries, one
-    when ``inactive_since`` is known already, e.g. from ``load_members``). ``person_ids``
-    may be a queryset of ids, sent as a subquery rather than a list."""
-    ids = person_ids if isinstance(person_ids, QuerySet) else set(person_ids)
-    if not isinstance(ids, QuerySet) and not ids:
+def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availability:
+    """Unavailability and deactivation of these people from ``since`` on (two queries)."""
+    ids = set(person_ids)
+    if not ids:
         return Availability()
     unavailable: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     rows = Unavailability.objects.filter(person_id__in=ids, ends_at__gt=since).values_list(
@@ -143,9 +125,8 @@ def load_availability(
     )
     for person_id, starts_at, ends_at in rows:
         unavailable[person_id].append((starts_at, ends_at))
-    if inactive_since is None:
-        inactive = Person.objects.filter(id__in=ids, is_active=False)
-        inactive_since = {
-            pid: when or _ALWAYS for pid, when in inactive.values_list("id", "deactivated_at")
-        }
+    inactive = Person.objects.filter(id__in=ids, is_active=False)
+    inactive_since = {
+        pid: when or _ALWAYS for pid, when in inactive.values_list("id", "deactivated_at")
+    }
     return Availability(unavailable=unavailable, inactive_since=inactive_since)

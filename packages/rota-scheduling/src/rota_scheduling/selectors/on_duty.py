@@ -165,8 +165,8 @@ def _projected_spans(
         since = min(rota.next_handoff_at for rota in full.values())
         availability = load_members(list(full.values()), leave_since=since)
     people: dict[int, Member] = {}
-    for rota in full.values():
-        people.update(rota_members(rota))
+    for loaded in {id(m): m for m in map(rota_members, full.values())}.values():
+        people.update(loaded)  # once per load_members call, not once per rota
     shifts = {
         (rota_id, when): rota_timeline(
             rota=full[rota_id], start=when, end=when + _PROBE, availability=availability

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rota_core.models import Person
 from rota_settings.selectors import get_system_timezone
 
-from ..adapters import load_availability, load_member_ids, member_ids
+from ..adapters import load_members, member_ids
 from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
@@ -101,11 +101,10 @@ class _BatchContext:
 
     @classmethod
     def load(cls, batch: list[Rota], *, now: datetime) -> _BatchContext:
-        load_member_ids(batch)
         since = min(rota.next_handoff_at for rota in batch)
-        member_set = {pid for rota in batch for pid in member_ids(rota)}
         return cls(
-            availability=load_availability(member_set, since=since),
+            # Members, deactivation and leave in one query, by rota id (no list of people).
+            availability=load_members(batch, leave_since=since),
             overrides=_overrides_between(batch, since=since, until=now),
             system_tz=get_system_timezone(),
         )
