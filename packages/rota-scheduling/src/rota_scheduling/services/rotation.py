@@ -170,9 +170,12 @@ def plan_catch_up(
 
 
 def new_shift_rows(rota: Rota, plan: CatchUp) -> list[Shift]:
+    # rota_id, not rota=: the rota will point at its new current shift, and a shift pointing
+    # back would make every pair a reference cycle, freed only by the cyclic collector (the
+    # sweep's memory would then grow with the rotas it has done, not stay at one batch).
     return [
         Shift(
-            rota=rota,
+            rota_id=rota.id,
             person_id=p.person,
             starts_at=p.start,
             ends_at=p.end,

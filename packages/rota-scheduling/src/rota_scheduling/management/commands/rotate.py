@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from rota_core.models import Person
+from rota_scheduling.models import Rota
 from rota_scheduling.services import announce_started_overrides, rotate_due
 
 
@@ -27,9 +28,12 @@ class Command(BaseCommand):
         names = dict(
             Person.objects.filter(id__in={s.person_id for s in shifts}).values_list("id", "name")
         )
+        rotas = dict(
+            Rota.objects.filter(id__in={s.rota_id for s in shifts}).values_list("id", "name")
+        )
         for shift in shifts:
             self.stdout.write(
-                f"{shift.rota.name}: {names[shift.person_id]} from "
+                f"{rotas[shift.rota_id]}: {names[shift.person_id]} from "
                 f"{shift.starts_at:%Y-%m-%d %H:%M}Z to {shift.ends_at:%Y-%m-%d %H:%M}Z"
                 + (" (conflict)" if shift.conflict else "")
             )
