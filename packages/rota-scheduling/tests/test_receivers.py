@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from rota_core.models import Person
 from rota_core.services import (
     person_delete,
     person_update,
@@ -61,6 +62,21 @@ def test_deleting_a_member_tells_those_whose_turns_moved_and_says_nothing_to_the
         c.pk,
         people[3].pk,
     ]
+
+
+def test_deleting_several_members_at_once_says_nothing_to_any_of_them(
+    weekly, people, signals, real_now
+):
+    _a, b, c, _d = people  # a holds the current shift, so only b, c and d can be deleted
+    for person in (b, c):
+        later = real_now + timedelta(days=60)
+        unavailability_create(person=person, starts_at=later, ends_at=later + timedelta(days=1))
+
+    Person.objects.filter(pk__in=[b.pk, c.pk]).delete()  # as the admin's "delete selected"
+
+    told = {pid for sent in signals.schedule_changed for pid in sent["changes"]}
+    assert told and not told & {b.pk, c.pk}
+    assert {sent["cause"] for sent in signals.schedule_changed} == {"members"}
 
 
 def test_new_and_removed_unavailability_send_schedule_changed(weekly, people, signals, real_now):

@@ -62,6 +62,11 @@ def member_ids(rota: Rota) -> tuple[int, ...]:
 _ALWAYS = datetime.min.replace(tzinfo=UTC)
 
 
+_MEMBER_COLUMNS = (
+    "rota_id", "person_id", "person__name", "person__is_active", "person__deactivated_at",
+)  # fmt: skip
+
+
 class Member(NamedTuple):
     """What reads need to know of a rota member besides their id."""
 
@@ -78,8 +83,7 @@ def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> A
     it (a LEFT JOIN: a row per period), and the availability returned holds for any shift
     ending after ``leave_since``; without it, the availability holds deactivation only.
     """
-    columns = ["rota_id", "person_id", "person__name", "person__is_active"]
-    columns.append("person__deactivated_at")
+    columns = [*_MEMBER_COLUMNS]
     rows = Membership.objects.filter(rota_id__in=[rota.id for rota in rotas]).order_by(
         "rota_id", "position"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -45,9 +46,16 @@ def _snapshot(person_ids: set[int]) -> dict:
     }
 
 
+def _deleting_people(origin) -> bool:
+    """Whether a deletion started from people (one, or a queryset of them)."""
+    return isinstance(origin, Person) or (
+        isinstance(origin, QuerySet) and issubclass(origin.model, Person)
+    )
+
+
 def _before(sender, instance, origin=None, **kwargs) -> None:
-    if isinstance(origin, Person) and sender is Unavailability:
-        return  # the person's own deletion takes their leave with it: see _before_leaving
+    if sender is Unavailability and _deleting_people(origin):
+        return  # their own deletion takes their leave with it: see _before_leaving
     person_id = instance.pk if isinstance(instance, Person) else instance.person_id
     if person_id is None:
         return
@@ -68,8 +76,9 @@ def _after(sender, instance, **kwargs) -> None:
     _announce(instance.__dict__.pop("_rota_turns_before", None), cause="unavailability")
 
 
-# A person can be deleted while no shift refers to them. They leave their rotas, which moves
-# the others' turns (cause "members"); they are gone, so nothing is said to them.
+# People can be deleted while no shift refers to them. They leave their rotas, which moves
+# the others' turns (cause "members"); they are gone, so nothing is said to them (nor to others
+# deleted with them: every deleted row is gone before the first post_delete).
 
 
 def _before_leaving(sender, instance, **kwargs) -> None:
@@ -78,10 +87,10 @@ def _before_leaving(sender, instance, **kwargs) -> None:
 
 def _after_leaving(sender, instance, **kwargs) -> None:
     snapshot = instance.__dict__.pop("_rota_turns_before", None)
-    _announce(snapshot, cause="members", gone=instance.pk)
+    _announce(snapshot, cause="members", only_existing=True)
 
 
-def _announce(snapshot: dict | None, *, cause: str, gone: int | None = None) -> None:
+def _announce(snapshot: dict | None, *, cause: str, only_existing: bool = False) -> None:
     if not snapshot:
         return
     from .models import Rota
@@ -91,7 +100,9 @@ def _announce(snapshot: dict | None, *, cause: str, gone: int | None = None) -> 
         changes = diff_turns(
             snapshot["turns"][rota.id], turns_by_person(rota=rota, start=start, end=end)
         )
-        changes.pop(gone, None)
+        if only_existing and changes:
+            kept = set(Person.objects.filter(pk__in=changes).values_list("pk", flat=True))
+            changes = {pid: change for pid, change in changes.items() if pid in kept}
         if changes:
             schedule_changed.send(
                 sender=Rota, rota=rota, changes=changes, window=(start, end), cause=cause
