@@ -12,23 +12,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
+from drills.common import free_port
+
 from .child import Result, backend, emit, log, own_database, parse_args, setup_django
 
 OURS = "/api/v1/rotas/?page_size=50"
 FLOOR = "/api/v1/bench-floor/rotas/?page_size=50"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:

@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from drills.common import is_postgres, with_database
 
 PREFIX = "bench_"
 
@@ -26,16 +28,6 @@ def server_url() -> str | None:
     if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
         raise SystemExit(f"bench: DATABASE_URL must be PostgreSQL or unset (SQLite), got {url!r}")
     return url
-
-
-def is_postgres(url: str) -> bool:
-    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
-
-
-def with_database(url: str, name: str) -> str:
-    """``url`` pointing at database ``name`` on the same server."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
 def database_name(url: str) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from .api_throughput import free_port
+from drills.common import free_port
+
 from .child import (
     Result,
     emit,

@@ -212,6 +212,12 @@ def _parse_dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+def _ids_since(conn, table: str, key: str, last_id: int) -> dict:
+    """``{key: id}`` of the rows inserted after ``last_id`` (sqlite3 returns no ids)."""
+    rows = conn.execute(f"SELECT id, {key} FROM {table} WHERE id > ?", (last_id,))  # noqa: S608
+    return {value: row_id for row_id, value in rows}
+
+
 def run_sqlite(path: str, *, now: datetime) -> dict:
     """The floor on SQLite (one IMMEDIATE transaction, executemany); returns row counts."""
     import sqlite3
@@ -240,13 +246,7 @@ def run_sqlite(path: str, *, now: datetime) -> dict:
             [(p.rota_id, p.person[0], _sqlite_dt(p.start), _sqlite_dt(p.end), p.k, stamp)
              for p in planned],
         )  # fmt: skip
-        shift_of = {
-            rota_id: shift_id
-            for shift_id, rota_id in conn.execute(
-                f"SELECT id, rota_id FROM {SHIFT} WHERE id > ?",  # noqa: S608
-                (last_shift,),
-            )
-        }
+        shift_of = _ids_since(conn, SHIFT, "rota_id", last_shift)
         for p in planned:
             p.shift_id = shift_of[p.rota_id]
 
@@ -269,13 +269,7 @@ def run_sqlite(path: str, *, now: datetime) -> dict:
             [(p.person[0], p.rota_id, t[1], t[2], json.dumps(t[3]), t[0], stamp)
              for p, t in zip(planned, texts, strict=True)],
         )  # fmt: skip
-        notification_ids = {
-            dedup: nid
-            for nid, dedup in conn.execute(
-                f"SELECT id, dedup_key FROM {NOTIFICATION} WHERE id > ?",  # noqa: S608
-                (last_notification,),
-            )
-        }
+        notification_ids = _ids_since(conn, NOTIFICATION, "dedup_key", last_notification)
 
         deliveries = _deliveries(planned, notification_ids, hooks)
         conn.executemany(

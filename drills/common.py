@@ -179,7 +179,8 @@ def resolve_database_url(database_url: str | None, *, require_postgres: bool = F
     return DEFAULT_POSTGRES_URL if require_postgres else "sqlite"
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
+    """``url`` pointing at database ``name`` on the same server."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
@@ -197,7 +198,7 @@ class Database:
             import psycopg
 
             return psycopg.connect(
-                _with_database(self.url, self.name), autocommit=True, connect_timeout=5
+                with_database(self.url, self.name), autocommit=True, connect_timeout=5
             )
         conn = sqlite3.connect(self.name, timeout=30, isolation_level=None)
         conn.execute("PRAGMA query_only = ON")
@@ -266,11 +267,11 @@ def throwaway_database(folder: Path, server_url: str) -> Iterator[Database]:
     import psycopg
 
     name = f"rota_drill_{uuid.uuid4().hex[:10]}"
-    admin_url = _with_database(server_url, "postgres")
+    admin_url = with_database(server_url, "postgres")
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield Database("postgresql", _with_database(server_url, name), name, admin_url)
+        yield Database("postgresql", with_database(server_url, name), name, admin_url)
     finally:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

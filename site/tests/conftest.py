@@ -1,11 +1,12 @@
 import copy
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+
+from drills.common import free_port as free_port_now
 
 
 @pytest.fixture(autouse=True)
@@ -17,20 +18,14 @@ def _own_cache_prefix(settings):
     settings.CACHES = caches
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def free_port() -> int:
-    return _free_port()
+    return free_port_now()
 
 
 @pytest.fixture(scope="module")
 def module_free_port() -> int:
-    return _free_port()
+    return free_port_now()
 
 
 @pytest.fixture

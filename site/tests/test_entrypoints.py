@@ -19,7 +19,6 @@ import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from drills.common import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -159,14 +160,10 @@ def redis_url() -> str:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {exc}")
+        # The stack needs Redis as much as PostgreSQL: a missing one is a broken setup to fix
+        # (.ci/run starts both), not a reason to pass quietly.
+        pytest.fail(f"Redis at {REDIS_URL} is not reachable (start it or set REDIS_URL): {exc}")
     return REDIS_URL
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Processes:

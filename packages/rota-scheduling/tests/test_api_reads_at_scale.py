@@ -15,7 +15,8 @@ from rota_core.testing.factories import PersonFactory, UnavailabilityFactory
 from rota_scheduling.api.serializers import RotaSerializer
 from rota_scheduling.models import Membership, Rota, Shift, new_calendar_token
 from rota_scheduling.selectors import rota_on_duty, rotas_for_api
-from rota_scheduling.services import override_create, rota_create
+from rota_scheduling.services import override_create
+from rota_scheduling.testing.factories import RotaFactory
 from rota_settings.selectors import get_system_timezone
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +46,10 @@ def anchor(ago: timedelta) -> datetime:
 
 def _rota(name, people, *, ago=WEEK + HOUR, created=None, **fields) -> Rota:
     first = anchor(ago)
-    return rota_create(
-        fields={
-            "name": name,
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date(),
-            "handoff_time": first.time(),
-            **fields,
-        },
-        members=[p.pk for p in people],
-        now=created,
-    )
+    return RotaFactory(
+        name=name, members=people, starts_on=first.date(), handoff_time=first.time(),
+        now=created, **fields,
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from rota_core.testing.factories import UserFactory
-from rota_scheduling.services import override_create, rota_create, rotate_due
+from rota_scheduling.services import override_create, rotate_due
+from rota_scheduling.testing.factories import RotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +23,10 @@ def anchor(ago: timedelta) -> datetime:
 
 
 def make_rota(people, *, name="Ops", first: datetime, created: datetime | None = None, **extra):
-    return rota_create(
-        fields={
-            "name": name,
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date(),
-            "handoff_time": first.time(),
-            **extra,
-        },
-        members=[p.pk for p in people],
-        now=created,
-    )
+    return RotaFactory(
+        name=name, members=people, starts_on=first.date(), handoff_time=first.time(),
+        now=created, **extra,
+    )  # fmt: skip
 
 
 def feed(client, token):

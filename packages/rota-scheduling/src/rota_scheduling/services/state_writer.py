@@ -12,46 +12,23 @@ from django.db import connection
 from django.utils import timezone
 
 from ..models import Rota
-
-FIELDS = [
-    "next_handoff_at",
-    "next_boundary",
-    "current_shift",
-    "cycle_person",
-    "cycle_index",
-    "owed",
-    "remind_at",
-    "reminded_for",
-    "updated_at",
-]
-# PostgreSQL cannot infer a parameter's type inside VALUES: cast each one.
-PG_TYPES = {
-    "id": "bigint",
-    "next_handoff_at": "timestamptz",
-    "next_boundary": "integer",
-    "current_shift": "bigint",
-    "cycle_person": "bigint",
-    "cycle_index": "integer",
-    "owed": "jsonb",
-    "remind_at": "timestamptz",
-    "reminded_for": "timestamptz",
-    "updated_at": "timestamptz",
-}
+from .rotation import STATE_FIELDS
 
 
 def save_rota_states(rotas: list[Rota]) -> None:
     if not rotas:
         return
     if connection.vendor not in ("postgresql", "sqlite"):
-        Rota.objects.bulk_update(rotas, [f for f in FIELDS if f != "updated_at"])
+        Rota.objects.bulk_update(rotas, [f for f in STATE_FIELDS if f != "updated_at"])
         return
     now = timezone.now()
-    fields = [Rota._meta.get_field(name) for name in FIELDS]
-    names = ["id", *FIELDS]
+    fields = [Rota._meta.get_field(name) for name in STATE_FIELDS]
     if connection.vendor == "postgresql":
-        placeholder = "(" + ", ".join(f"%s::{PG_TYPES[n]}" for n in names) + ")"
+        # PostgreSQL cannot infer a parameter's type inside VALUES: cast each to its column's.
+        columns = [Rota._meta.pk, *fields]
+        placeholder = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in columns) + ")"
     else:
-        placeholder = "(" + ", ".join("%s" for _ in names) + ")"
+        placeholder = "(" + ", ".join("%s" for _ in range(len(fields) + 1)) + ")"
     params: list = []
     for rota in rotas:
         rota.updated_at = now
