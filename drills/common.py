@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -476,6 +476,13 @@ def child_pids(pid: int) -> set[int]:
 # --- Redis of the drill's own ------------------------------------------------------------------
 
 
+def _without_preload(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus ``LD_PRELOAD``: redis-server's allocator (jemalloc) clashes with
+    libfaketime, which CI preloads to run the suite at another date (docs/operations.md, "Tests
+    on any date"); Redis's own clock does not matter to any drill."""
+    return {k: v for k, v in environ.items() if k != "LD_PRELOAD"}
+
+
 class RedisServer:
     """A redis-server of the drill's own on a free port (nothing saved to disk); the drill may stop
     and restart it. The machine's Redis is never touched."""
@@ -500,7 +507,7 @@ class RedisServer:
             f"redis-{len(self.processes.procs)}",
             [binary, "--port", str(self.port), "--bind", LOCAL, "--save", "", "--appendonly", "no",
              "--dir", str(self.folder)],
-            env=dict(os.environ),
+            env=_without_preload(os.environ),
         )  # fmt: skip
         proc = self.proc
 
