@@ -39,9 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "3.11"
-TEST_REQUIREMENTS = [
-    "pytest>=8.3", "pytest-django>=4.9", "hypothesis>=6.100", "httpx>=0.27", "time-machine>=2.16"
-]
+TEST_REQUIREMENTS = ["pytest>=8.3", "pytest-django>=4.9", "hypothesis>=6.100", "httpx>=0.27"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
