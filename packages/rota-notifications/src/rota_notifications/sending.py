@@ -15,6 +15,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rota_core.validators import without_control_characters
+
 from .backoff import parse_retry_after
 from .conf import app_settings
 from .models import Channel, Delivery, WebhookFormat
@@ -89,7 +91,7 @@ def send_email(delivery: Delivery) -> Outcome:
     notification = delivery.notification
     context = {"notification": notification, "person": notification.person}
     message = EmailMultiAlternatives(
-        subject=notification.title,
+        subject=without_control_characters(notification.title),  # one header line
         body=render_to_string("rota_notifications/email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.target],
