@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+import logging
 
 import pytest
 
@@ -73,3 +74,11 @@ def test_classify_keeps_the_start_of_the_error_body():
     outcome = classify(httpx.Response(502, text="bad gateway" * 100))
     assert outcome.error.startswith("HTTP 502: bad gateway")
     assert len(outcome.error) < 300
+
+
+def test_a_webhook_send_logs_no_url_at_info(caplog):
+    caplog.set_level(logging.INFO)
+    with WebhookReceiver() as receiver:
+        outcome = post_webhook(url=receiver.url, body=BODY)
+    assert outcome.ok
+    assert "/hook" not in caplog.text and "127.0.0.1" not in caplog.text

@@ -33,6 +33,13 @@ def _is_public(address) -> bool:
     return address.is_global and not address.is_multicast
 
 
+def masked_url(url: str) -> str:
+    """``https://hooks.example.com/…``: scheme and host only, for readers who may not see the
+    URL (the path or query of a webhook URL is often its secret, e.g. Slack's)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…"
+
+
 def check_webhook_url(url: str) -> None:
     """Raise UnsafeURL naming the problem, or return when the URL may receive webhooks."""
     parts = urlsplit(url)
