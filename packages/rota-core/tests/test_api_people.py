@@ -144,6 +144,17 @@ def test_bad_input_is_400_naming_the_field(staff_client, body, field):
     assert field in response.json()
 
 
+@pytest.mark.parametrize("name", ["Fay\r\nBcc: x", "Fay\tLee", "Fay\x00", "Fay\x9bLee"])
+def test_a_name_with_control_characters_is_400_naming_name(staff_client, person, name):
+    created = staff_client.post(PEOPLE, {"name": name, "email": "fay@example.com"}, format="json")
+    patched = staff_client.patch(detail(person), {"name": name}, format="json")
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        assert list(response.json()) == ["name"]
+    assert list(Person.objects.values_list("name", flat=True)) == [person.name]
+
+
 def test_a_user_can_be_linked_to_one_person_only(staff_client, user, person):
     response = staff_client.post(
         PEOPLE, {"name": "Fay", "email": "fay@example.com", "user": user.pk}

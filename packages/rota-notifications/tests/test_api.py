@@ -132,6 +132,42 @@ def test_webhook_writes_need_the_model_permission(people, rota_factory):
     assert response.status_code == 403
 
 
+SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXtokenXXXX"
+
+
+@pytest.mark.parametrize(
+    ("perm", "shown"),
+    [
+        (None, "https://hooks.slack.com/…"),
+        ("view_webhooksubscription", SLACK_URL),
+        ("change_webhooksubscription", SLACK_URL),
+    ],
+)
+def test_webhook_urls_are_masked_for_users_who_may_not_view_webhooks(
+    people, rota_factory, perm, shown
+):
+    hook = WebhookSubscription.objects.create(rota=rota_factory(people), url=SLACK_URL)
+    user = UserFactory()
+    if perm:
+        user.user_permissions.add(Permission.objects.get(codename=perm))
+    client = signed_in(user)
+
+    listed = client.get("/api/v1/webhooks/")
+    detail = client.get(f"/api/v1/webhooks/{hook.pk}/")
+
+    assert listed.json()["results"][0]["url"] == shown
+    assert detail.json()["url"] == shown
+    if perm is None:
+        assert "XXXXtokenXXXX" not in listed.content.decode() + detail.content.decode()
+
+
+def test_a_masked_url_keeps_scheme_host_and_port_and_drops_credentials():
+    from rota_notifications.url_safety import masked_url
+
+    assert masked_url("http://user:pw@10.0.0.1:8080/hook?token=x") == "http://10.0.0.1:8080/…"
+    assert masked_url("https://[2001:db8::1]/x") == "https://[2001:db8::1]/…"
+
+
 def test_webhook_test_endpoint_returns_the_receivers_status(webhook_admin, people, rota_factory):
     from rota_notifications.testing.receiver import Reply, WebhookReceiver
 

@@ -2,12 +2,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.utils import timezone
 
 from rota_notifications import delivery as outbox_delivery
-from rota_notifications.models import Channel, Delivery, Status, WebhookSubscription
+from rota_notifications.models import Channel, Delivery, Kind, Status, WebhookSubscription
 from rota_notifications.testing.receiver import Reply, WebhookReceiver
-from rota_scheduling.services import rota_update
+from rota_scheduling.models import Rota
+from rota_scheduling.services import rota_advance, rota_update
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,58 @@ def test_retry_now_makes_failed_deliveries_pending_again(webhook_delivery):
     outbox_delivery.retry_now(Delivery.objects.filter(pk=row.pk))
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.PENDING, 0)
+
+
+def test_a_rota_name_with_a_line_break_gives_a_one_line_subject(people, rota_factory):
+    rota = rota_factory(people)
+    Rota.objects.filter(pk=rota.pk).update(name="Ops\r\nBcc: everyone@example.com")
+    rota_advance(rota=Rota.objects.get(pk=rota.pk))  # names stored before the rule exist
+    email = Delivery.objects.get(
+        channel=Channel.EMAIL,
+        notification__kind=Kind.SHIFT_STARTED,
+        notification__title__contains="\n",
+    )
+
+    assert outbox_delivery.attempt(email.pk) == Status.SENT
+
+    message = mail.outbox[-1]
+    assert message.subject == "You are on duty for Ops Bcc: everyone@example.com"
+    assert message.bcc == [] and message.to == [email.target]
+
+
+def test_an_unexpected_error_while_sending_is_recorded_as_failed_not_retried(
+    people, rota_factory, monkeypatch
+):
+    rota_factory(people)
+    email = Delivery.objects.get(channel=Channel.EMAIL)
+
+    def broken_send(message, fail_silently=False):
+        raise BadHeaderError("Header values can't contain newlines")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken_send)
+
+    assert outbox_delivery.attempt(email.pk) == Status.FAILED
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.FAILED, 1)
+    assert email.last_error == "error: BadHeaderError: Header values can't contain newlines"
+    make_due(email)
+    assert outbox_delivery.attempt(email.pk) is None
+
+
+def test_a_delivery_at_the_attempt_limit_is_failed_when_claimed_and_never_sent(
+    people, rota_factory, settings
+):
+    """A worker that dies mid-send records nothing; its lease runs out and the relay hands the
+    delivery out again. Once the attempts are used up, it fails instead of being sent."""
+    settings.ROTA_NOTIFICATIONS_MAX_ATTEMPTS = 3
+    rota_factory(people)
+    email = Delivery.objects.get(channel=Channel.EMAIL)
+    Delivery.objects.filter(pk=email.pk).update(attempts=3)
+
+    assert outbox_delivery.attempt(email.pk) is None
+
+    assert mail.outbox == []
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.FAILED, 3)
+    assert email.last_error == "gave up: 3 attempts used"
+    assert outbox_delivery.relay_pending() == 0

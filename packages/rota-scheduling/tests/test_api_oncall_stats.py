@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from rota_core.api.fields import utc_iso
-from rota_core.testing.factories import UnavailabilityFactory
+from rota_core.models import Person
+from rota_core.testing.factories import PersonFactory, UnavailabilityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,22 @@ def test_stats_as_csv(staff_client, planned):
         ["C", "1", "168.0", "0"],
         ["D", "1", "192.0", "0"],
     ]
+
+
+def test_stats_csv_neutralises_names_a_spreadsheet_would_run_as_formulas(staff_client, people):
+    names = ['=HYPERLINK("http://evil.example","x")', "+1", "-1", "@SUM(A1)", "\tTab", "Ada"]
+    members = [*people, PersonFactory(), PersonFactory()]
+    for person, name in zip(members, names, strict=True):
+        Person.objects.filter(pk=person.pk).update(name=name)  # as if stored before the rule
+    rota = create_rota(staff_client, members, first=anchor(-timedelta(days=2)))
+
+    response = staff_client.get(f"/api/v1/rotas/{rota['id']}/stats/", {"format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert sorted(row[1] for row in rows[1:]) == sorted(
+        ["'" + name for name in names[:5]] + ["Ada"]
+    )
+    assert all(row[0].isdigit() and row[2].isdigit() for row in rows[1:])  # numbers stay numbers
 
 
 def test_stats_default_to_the_last_30_days(staff_client, people):

@@ -207,6 +207,19 @@ def test_names_are_unique_ignoring_case(staff_client, running, people):
     assert "name" in response.json()
 
 
+@pytest.mark.parametrize("name", ["Ops\r\nDesk", "Ops\tDesk", "Ops\x85Desk", "Ops\u2028Desk"])
+def test_a_name_with_control_characters_is_400_naming_name(staff_client, running, people, name):
+    rota, _ = running
+
+    created = staff_client.post(URL, body(people, first=anchor(WEEK), name=name), format="json")
+    patched = staff_client.patch(detail(rota["id"]), {"name": name}, format="json")
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        assert list(response.json()) == ["name"]
+    assert list(Rota.objects.values_list("name", flat=True)) == [rota["name"]]
+
+
 # --- edit ----------------------------------------------------------------------------------
 
 

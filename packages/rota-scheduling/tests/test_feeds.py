@@ -7,7 +7,9 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from icalendar import Calendar
 
+from rota_core.models import Person
 from rota_core.testing.factories import UserFactory
+from rota_scheduling.models import Rota
 from rota_scheduling.services import override_create, rotate_due
 from rota_scheduling.testing.factories import RotaFactory
 
@@ -143,6 +145,26 @@ def test_a_feed_answers_head_and_refuses_writes(anonymous, people):
 
     assert anonymous.head(f"/calendar/{rota.calendar_token}.ics").status_code == 200
     assert anonymous.post(f"/calendar/{rota.calendar_token}.ics").status_code == 405
+
+
+def test_names_with_line_breaks_stored_before_they_were_refused_are_escaped(anonymous, people):
+    a = people[0]
+    rota = make_rota(people, first=anchor(WEEK + HOUR))
+    Rota.objects.filter(pk=rota.pk).update(name="Ops\r\nX-INJECTED:rota")
+    Person.objects.filter(pk=a.pk).update(name="A\nX-INJECTED:person")
+
+    for token, calname in [
+        (rota.calendar_token, b"X-WR-CALNAME:Ops\\nX-INJECTED:rota rota\r\n"),
+        (a.calendar_token, b"X-WR-CALNAME:A\\nX-INJECTED:person on duty\r\n"),
+    ]:
+        response = anonymous.get(f"/calendar/{token}.ics")
+        assert response.status_code == 200
+        assert calname in response.content
+        assert b"\nX-INJECTED" not in response.content  # no line of its own
+        calendar = Calendar.from_ical(response.content)
+        assert "X-INJECTED" not in calendar
+        summaries = {row[3] for row in events(calendar)}
+        assert "Ops\nX-INJECTED:rota: A\nX-INJECTED:person on duty" in summaries
 
 
 @pytest.mark.parametrize("token", ["unknown", "a" * 43, "../../etc/passwd"])

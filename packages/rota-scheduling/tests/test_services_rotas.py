@@ -273,6 +273,8 @@ def test_removing_every_member_stops_rotation_and_the_assignee_stays(make_rota, 
         ({"weekdays": []}, "weekdays"),
         ({"skip_policy": "swap"}, "skip_policy"),
         ({"name": ""}, "name"),
+        ({"name": "Ops\nBcc: all@example.com"}, "name"),
+        ({"name": "Ops\tDesk"}, "name"),
     ],
 )
 def test_an_invalid_definition_is_refused_naming_the_field(db, people, fields, field):

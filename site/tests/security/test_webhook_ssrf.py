@@ -20,6 +20,9 @@ REFUSED = [
     "http://[::1]/hook",
     "http://[::ffff:127.0.0.1]/hook",
     "http://[fe80::1]/hook",
+    "http://[::7f00:1]/hook",  # IPv4-compatible 127.0.0.1
+    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 169.254.169.254
+    "http://[2002:a00:1::]/hook",  # 6to4 10.0.0.1
     "http://224.0.0.1/hook",
     "http://2130706433/hook",  # 127.0.0.1 as one decimal number
     "http://0x7f.1/hook",  # 127.0.0.1 in inet_aton shorthand

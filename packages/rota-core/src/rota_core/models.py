@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from .validators import validate_iana_timezone
+from .validators import validate_iana_timezone, validate_no_control_characters
 
 
 def new_calendar_token() -> str:
@@ -14,7 +14,7 @@ def new_calendar_token() -> str:
 class Person(models.Model):
     """Someone who can be on duty; optionally linked to a login user."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_control_characters])
     email = models.EmailField(max_length=254)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

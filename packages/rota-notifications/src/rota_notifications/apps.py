@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -18,6 +20,15 @@ def register_periodic_tasks(sender, **kwargs) -> None:
     )
 
 
+def quiet_http_client_logs() -> None:
+    """httpx logs every request's full URL at INFO, and a webhook URL is a secret: its loggers
+    start at WARNING unless the site set a level for them."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
+
+
 class RotaNotificationsConfig(AppConfig):
     name = "rota_notifications"
     verbose_name = "Rota notifications"
@@ -29,6 +40,7 @@ class RotaNotificationsConfig(AppConfig):
 
         from . import checks, receivers  # noqa: F401 - checks register themselves
 
+        quiet_http_client_logs()
         uid = "rota_notifications"
         signals.shift_started.connect(receivers.on_shift_started, dispatch_uid=f"{uid}.started")
         signals.sweep_batch_stored.connect(

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from .backoff import retry_delay
@@ -19,12 +19,26 @@ logger = logging.getLogger(__name__)
 
 def claim(delivery_id: int, *, now: datetime) -> Delivery | None:
     """Take a due pending delivery with a lease (an atomic conditional UPDATE, so two workers
-    or a worker and the relay can never send it at the same time)."""
+    or a worker and the relay can never send it at the same time).
+
+    A delivery that has used up its attempts without an outcome being recorded (a worker
+    died while sending) is marked failed here instead of being sent again."""
     lease_until = now + timedelta(seconds=app_settings.LEASE_SECONDS)
-    taken = Delivery.objects.filter(
-        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=lease_until, attempts=F("attempts") + 1, updated_at=now)
+    due = Delivery.objects.filter(pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now)
+    limit = app_settings.MAX_ATTEMPTS
+    taken = due.filter(attempts__lt=limit).update(
+        next_attempt_at=lease_until, attempts=F("attempts") + 1, updated_at=now
+    )
     if not taken:
+        due.filter(attempts__gte=limit).update(
+            status=Status.FAILED,
+            updated_at=now,
+            last_error=Case(
+                When(last_error="", then=Value(f"gave up: {limit} attempts used")),
+                default=F("last_error"),
+                output_field=TextField(),
+            ),
+        )
         return None
     return Delivery.objects.select_related(
         "notification", "notification__person", "subscription"
@@ -59,7 +73,13 @@ def attempt(delivery_id: int) -> str | None:
     delivery = claim(delivery_id, now=timezone.now())
     if delivery is None:
         return None
-    outcome = send(delivery)  # no transaction or lock held while the network is slow
+    try:
+        outcome = send(delivery)  # no transaction or lock held while the network is slow
+    except Exception as exc:  # a bug or bad data, not the network: recorded, never retried
+        logger.exception("delivery %s raised while sending", delivery_id)
+        outcome = Outcome(
+            ok=False, retryable=False, error=f"error: {exc.__class__.__name__}: {exc}"
+        )
     delay = record(delivery, outcome, now=timezone.now())
     if delay is not None:
         from .tasks import deliver

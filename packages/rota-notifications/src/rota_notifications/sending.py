@@ -15,10 +15,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rota_core.validators import without_control_characters
+
 from .backoff import parse_retry_after
 from .conf import app_settings
 from .models import Channel, Delivery, WebhookFormat
-from .url_safety import UnsafeURL, check_webhook_url
+from .pinned_transport import PinnedTransport
+from .url_safety import HostNotResolved, UnsafeURL, webhook_addresses
 
 SIGNATURE_HEADER = "X-Rota-Signature"
 TIMESTAMP_HEADER = "X-Rota-Timestamp"
@@ -48,7 +51,9 @@ def post_webhook(
     *, url: str, body: bytes, secret: str = "", headers: dict | None = None
 ) -> Outcome:
     try:
-        check_webhook_url(url)
+        addresses = webhook_addresses(url)
+    except HostNotResolved as exc:
+        return Outcome(ok=False, retryable=True, error=f"network error: {exc}")
     except UnsafeURL as exc:
         return Outcome(ok=False, retryable=False, error=f"refused: {exc}")
     all_headers = {
@@ -63,8 +68,10 @@ def post_webhook(
     timeout = httpx.Timeout(
         app_settings.WEBHOOK_READ_TIMEOUT, connect=app_settings.WEBHOOK_CONNECT_TIMEOUT
     )
-    try:
-        response = httpx.post(url, content=body, headers=all_headers, timeout=timeout)
+    transport = PinnedTransport(addresses)  # connect to what was checked, nothing else
+    try:  # trust_env=False: a proxy from the environment would resolve the host again
+        with httpx.Client(transport=transport, timeout=timeout, trust_env=False) as client:
+            response = client.post(url, content=body, headers=all_headers)
     except httpx.TimeoutException as exc:
         return Outcome(ok=False, retryable=True, error=f"timeout: {exc.__class__.__name__}")
     except httpx.TransportError as exc:
@@ -89,7 +96,7 @@ def send_email(delivery: Delivery) -> Outcome:
     notification = delivery.notification
     context = {"notification": notification, "person": notification.person}
     message = EmailMultiAlternatives(
-        subject=notification.title,
+        subject=without_control_characters(notification.title),  # one header line
         body=render_to_string("rota_notifications/email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.target],

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from rota_core.models import Person
 
@@ -33,7 +33,9 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # An X- property is untyped to icalendar: typed as TEXT, a line break in a name stored
+    # before names were checked is escaped instead of breaking the feed.
+    cal.add("x-wr-calname", vText(name))
     return cal
 
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from rota_core.validators import validate_no_control_characters
+
 ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
 
 
@@ -43,7 +45,7 @@ class ShiftSource(models.TextChoices):
 
 
 class Rota(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_control_characters])
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True)
     timezone = models.CharField(

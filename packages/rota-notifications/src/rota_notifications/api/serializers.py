@@ -6,6 +6,7 @@ from rota_core.api.fields import ModelSerializer
 
 from ..models import Kind, Notification, WebhookSubscription
 from ..services import webhook_create, webhook_update
+from ..url_safety import masked_url
 
 
 class NotificationSerializer(ModelSerializer):
@@ -50,6 +51,26 @@ class WebhookSerializer(ModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "url": {
+                "help_text": "Shown as scheme://host/… to users without the "
+                "rota_notifications.view_webhooksubscription permission."
+            }
+        }
+
+    def to_representation(self, subscription: WebhookSubscription) -> dict:
+        data = super().to_representation(subscription)
+        if not self._may_read_urls():
+            data["url"] = masked_url(data["url"])
+        return data
+
+    def _may_read_urls(self) -> bool:
+        """The view permission, or change (which implies view, as in the admin)."""
+        user = getattr(self.context.get("request"), "user", None)
+        return user is not None and (
+            user.has_perm("rota_notifications.view_webhooksubscription")
+            or user.has_perm("rota_notifications.change_webhooksubscription")
+        )
 
     def get_has_secret(self, subscription: WebhookSubscription) -> bool:
         return bool(subscription.secret)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from rota_core.api.fields import ModelSerializer, UTCDateTimeField, utc_iso
 from rota_core.models import Person
+from rota_core.validators import validate_no_control_characters
 
 from ..adapters import member_ids
 from ..models import Cadence, Override, Rota, Shift, SkipPolicy
@@ -109,7 +110,10 @@ class RotaSerializer(ModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
-        extra_kwargs = {"slug": {"required": False, "validators": []}, "name": {"validators": []}}
+        extra_kwargs = {  # uniqueness is the service's (case-insensitive) rule
+            "slug": {"required": False, "validators": []},
+            "name": {"validators": [validate_no_control_characters]},
+        }
 
     # -- reading ---------------------------------------------------------------------------
     def to_representation(self, rota: Rota) -> dict:

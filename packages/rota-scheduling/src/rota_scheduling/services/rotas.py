@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from rota_core.api.exceptions import Conflict
 from rota_core.models import Person
+from rota_core.validators import validate_no_control_characters
 
 from ..handoff_timer import arm_on_commit
 from ..models import Membership, Rota
@@ -46,6 +47,10 @@ def _validate_name_and_slug(rota: Rota) -> None:
         errors["name"] = ["This field may not be blank."]
     elif others.filter(name__iexact=rota.name.strip()).exists():
         errors["name"] = [f'A rota named "{rota.name}" already exists.']
+    try:
+        validate_no_control_characters(rota.name or "")
+    except ValidationError as exc:
+        errors["name"] = exc.messages
     if rota.slug and others.filter(slug=rota.slug).exists():
         errors["slug"] = [f'The slug "{rota.slug}" is taken.']
     if errors:
