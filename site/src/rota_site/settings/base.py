@@ -246,6 +246,8 @@ ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = env.bool(
     "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=DEBUG
 )
 ROTA_CORE_NUM_PROXIES = env.int("ROTA_CORE_NUM_PROXIES", default=0)
+# Writes per signed-in user through the API, e.g. "120/minute"; empty turns the limit off.
+ROTA_CORE_WRITE_RATE = env.str("ROTA_CORE_WRITE_RATE", default="120/minute") or None
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from rota_core.api.fields import utc_iso
 from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.api.throttling import WriteRateThrottle
 from rota_core.models import Person
 from rota_core.selectors import person_for_user
 from rota_core.services import person_rotate_calendar_token
@@ -65,6 +66,7 @@ class RotaViewSet(viewsets.ModelViewSet):
     serializer_class = s.RotaSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [SignedInReadModelPermsWrite]
+    throttle_classes = [WriteRateThrottle]
     filterset_class = RotaFilter
     queryset = Rota.objects.all()
 
@@ -166,6 +168,7 @@ class OverrideViewSet(
 
     serializer_class = s.OverrideSerializer
     permission_classes = [SignedInReadModelPermsWrite]
+    throttle_classes = [WriteRateThrottle]
     filterset_class = OverrideFilter
     queryset = Override.objects.select_related("person").order_by("starts_at", "id")
 
@@ -205,6 +208,7 @@ class PersonCalendarTokenView(APIView):
     """Rotate a person's calendar token (the old feed URL stops working)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [WriteRateThrottle]
 
     @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
     def post(self, request, pk: int):
