@@ -25,7 +25,7 @@ from rota_core.services import person_rotate_calendar_token
 
 from ..models import Override, Rota, Shift
 from ..selectors import oncall_at, rota_segments, rota_stats, rotas_for_api, rotas_now
-from ..services import override_delete, rota_advance, rota_delete
+from ..services import override_delete, rota_advance, rota_delete, rota_rotate_calendar_token
 from . import serializers as s
 from .filters import OverrideFilter, RotaFilter, ShiftFilter
 from .renderers import CSVRenderer
@@ -115,6 +115,19 @@ class RotaViewSet(viewsets.ModelViewSet):
         """Manual handoff: the current shift ends now."""
         rota = rota_advance(rota=self.get_object())
         return Response(self.get_serializer(rotas_for_api().get(pk=rota.pk)).data)
+
+    @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="calendar-token",
+        permission_classes=[ChangePermission],
+    )  # fmt: skip
+    def calendar_token(self, request, pk=None):
+        """A new calendar token for the rota: the old feed URL stops working (404)."""
+        token = rota_rotate_calendar_token(rota=self.get_object())
+        url = request.build_absolute_uri(reverse("rota-calendar-feed", kwargs={"token": token}))
+        return Response(
+            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         parameters=WINDOW_PARAMS,
