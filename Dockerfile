@@ -52,10 +52,11 @@ WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 
 # Static files (admin, API docs) are collected at build time and served by WhiteNoise from
-# STATIC_ROOT. The production settings need a secret and hosts even for collectstatic: these
-# placeholders exist only in this build step, never in the image's environment.
+# STATIC_ROOT. The production settings need a secret, hosts and origins even for
+# collectstatic: these placeholders exist only in this build step, never in the image's
+# environment.
 RUN SECRET_KEY=collectstatic-only-placeholder-never-used-at-run-time-0123456789 \
-        ALLOWED_HOSTS=localhost \
+        ALLOWED_HOSTS=localhost CORS_ALLOWED_ORIGINS= CSRF_TRUSTED_ORIGINS= \
         rota collectstatic --noinput \
     && mkdir -p /app/var \
     && chown rota:rota /app/var

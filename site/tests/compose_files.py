@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,10 @@ ENV_EXAMPLE = ROOT / ".env.example"
 _VARIABLE = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_]\w*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)"
 )
+
+
+# What an operator must set (compose refuses to start without it): a key of this run's own.
+REQUIRED = {"SECRET_KEY": secrets.token_urlsafe(50)}
 
 
 class MissingVariable(Exception):

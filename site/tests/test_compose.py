@@ -42,7 +42,7 @@ SEED = {
 
 @pytest.fixture(scope="module")
 def compose():
-    return files.load_compose()
+    return files.load_compose(files.REQUIRED)
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def database_of(url: str) -> dict:
     ids=["defaults", "from-env"],
 )  # fmt: skip
 def test_api_worker_and_beat_reach_postgres_and_redis_with_the_same_credentials(overrides):
-    services = files.load_compose(overrides)["services"]
+    services = files.load_compose({**files.REQUIRED, **overrides})["services"]
     postgres = services["postgres"]["environment"]
     for name in DJANGO_SERVICES:
         env = services[name]["environment"]
@@ -274,8 +274,21 @@ def test_env_example_lists_every_variable_with_the_compose_default():
     used = files.compose_variables()
     assert set(used) <= set(example), f"missing from .env.example: {set(used) - set(example)}"
     for name, default in used.items():
+        if name in files.REQUIRED:
+            assert default is None, f"{name} must have no default in compose.yml"
+            assert example[name] == "", f"{name} must be left for the operator in .env.example"
+            continue
         assert default is not None, f"{name} has no development default in compose.yml"
         assert example[name] == default, name
+
+
+@pytest.mark.parametrize("env", [{}, {"SECRET_KEY": ""}], ids=["unset", "empty"])
+def test_compose_refuses_to_start_without_a_secret_key(env):
+    """A default key in compose.yml would be public: everyone who read the file had it."""
+    with pytest.raises(files.MissingVariable, match="SECRET_KEY"):
+        files.load_compose(env)
+    with pytest.raises(files.MissingVariable, match="SECRET_KEY"):
+        files.load_compose({**files.read_env_file(), **env})  # .env.example copied as is
 
 
 def test_env_example_turns_tls_only_settings_off_and_says_when_to_turn_them_on():
@@ -286,9 +299,11 @@ def test_env_example_turns_tls_only_settings_off_and_says_when_to_turn_them_on()
     assert "TLS" in text and "SECURE_SSL_REDIRECT=1" in text
 
 
-def test_env_example_is_a_complete_environment_for_compose():
-    """With .env.example as .env, compose needs nothing else and changes nothing."""
-    assert files.load_compose(files.read_env_file()) == files.load_compose()
+def test_env_example_is_a_complete_environment_for_compose_once_the_key_is_set():
+    """With .env.example as .env and SECRET_KEY filled in, compose needs nothing else and
+    changes nothing."""
+    env_file = {**files.read_env_file(), **files.REQUIRED}
+    assert files.load_compose(env_file) == files.load_compose(files.REQUIRED)
 
 
 # --- Dockerfile and build context -----------------------------------------------------------------

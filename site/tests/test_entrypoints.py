@@ -234,7 +234,7 @@ def test_api_worker_and_beat_come_up_healthy_from_the_image_commands(
 ):
     import psycopg
 
-    compose = files.load_compose()["services"]
+    compose = files.load_compose(files.REQUIRED)["services"]
     port = free_port()
     node = f"rota-entrypoints-{uuid.uuid4().hex[:8]}"
     heartbeat = tmp_path / "beat-heartbeat"

@@ -16,13 +16,16 @@ def run_rota(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def production_env(tmp_path, **overrides: str) -> dict[str, str]:
-    """Only what the issue allows: settings module, DEBUG, SECRET_KEY, ALLOWED_HOSTS."""
+    """Only what production requires: settings module, DEBUG, SECRET_KEY, ALLOWED_HOSTS and
+    the single-page app's origins (no localhost defaults in production)."""
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ROTA_VAR_DIR": str(tmp_path)}
     env |= {
         "DJANGO_SETTINGS_MODULE": "rota_site.settings.production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(45)[:60],
         "ALLOWED_HOSTS": "api.example.com",
+        "CORS_ALLOWED_ORIGINS": "https://rota.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://rota.example.com",
     }
     env |= overrides
     return {k: v for k, v in env.items() if v is not None}
@@ -41,7 +44,14 @@ def test_production_refuses_debug(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "secret", ["", "django-insecure-rota-round-development-key-change-me", "short"]
+    "secret",
+    [
+        "",
+        "django-insecure-rota-round-development-key-change-me",
+        "short",
+        # compose.yml's and .env.example's default until 0.1: public, and 62 characters long.
+        "compose-dev-only-secret-key-set-SECRET_KEY-in-.env-0123456789",
+    ],
 )
 def test_production_refuses_a_missing_default_or_short_secret_key(tmp_path, secret):
     result = run_rota("check", env=production_env(tmp_path, SECRET_KEY=secret))

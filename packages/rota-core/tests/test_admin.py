@@ -51,9 +51,11 @@ def test_deactivating_in_the_admin_stamps_deactivated_at(admin_client):
     response = admin_client.post(f"/admin/rota_core/person/{person.pk}/change/", form)
 
     assert response.status_code == 302
+    old_token = person.calendar_token
     person.refresh_from_db()
     assert not person.is_active
     assert person.deactivated_at is not None
+    assert person.calendar_token != old_token  # feed links handed out before stop working
 
 
 def test_the_rotate_action_gives_new_calendar_tokens(admin_client):

@@ -117,8 +117,10 @@ def test_the_username_limit_does_not_lock_out_other_users(csrf_client, user, set
     assert login(csrf_client, "bob", "pass").status_code == 200
 
 
-def test_a_successful_login_clears_the_username_counter(csrf_client, user, settings):
-    settings.ROTA_CORE_LOGIN_FAILURES_PER_USERNAME = 3
+def test_a_successful_login_clears_the_counter_of_that_username_and_address(
+    csrf_client, user, settings
+):
+    settings.ROTA_CORE_LOGIN_FAILURES_PER_USERNAME_AND_IP = 3
     for _ in range(2):
         login(csrf_client, "alice", "wrong")
     assert login(csrf_client, "alice", "pass").status_code == 200
@@ -127,6 +129,32 @@ def test_a_successful_login_clears_the_username_counter(csrf_client, user, setti
     for _ in range(2):
         assert login(csrf_client, "alice", "wrong").status_code == 400
     assert login(csrf_client, "alice", "pass").status_code == 200
+
+
+def test_guesses_from_other_addresses_do_not_lock_the_real_user_out(csrf_client, user):
+    """The defaults: 5 failures per username and address, 50 per username in all."""
+    for attacker in range(3):
+        answers = [
+            login(csrf_client, "alice", f"guess{n}", REMOTE_ADDR=f"198.51.100.{attacker}")
+            for n in range(6)
+        ]
+        assert [a.status_code for a in answers] == [400] * 5 + [429]
+
+    real_user = login(csrf_client, "alice", "pass", REMOTE_ADDR="192.0.2.7")
+
+    assert real_user.status_code == 200
+
+
+def test_the_username_ceiling_stops_a_guess_spread_over_many_addresses(csrf_client, user):
+    for attacker in range(10):
+        for n in range(5):
+            address = f"198.51.100.{attacker}"
+            assert login(csrf_client, "alice", f"guess{n}", REMOTE_ADDR=address).status_code == 400
+
+    fresh_address = login(csrf_client, "alice", "pass", REMOTE_ADDR="203.0.113.1")
+
+    assert fresh_address.status_code == 429
+    assert int(fresh_address["Retry-After"]) > 0
 
 
 def test_failures_per_address_are_limited_across_usernames(csrf_client, user, settings):

@@ -125,3 +125,35 @@ def test_unavailability_delete():
     services.unavailability_delete(unavailability=row)
 
     assert not Unavailability.objects.exists()
+
+
+# --- calendar tokens end with access ---------------------------------------------------------
+
+
+def test_deactivating_a_person_gives_a_new_calendar_token():
+    person = PersonFactory()
+    old = person.calendar_token
+
+    services.person_update(person=person, data={"is_active": False})
+
+    assert Person.objects.get(pk=person.pk).calendar_token not in ("", old)
+
+
+@pytest.mark.parametrize("new_user", [False, True], ids=["unlinked", "linked-to-another"])
+def test_taking_a_person_from_their_user_gives_a_new_calendar_token(new_user):
+    person = PersonFactory(user=UserFactory())
+    old = person.calendar_token
+
+    services.person_update(person=person, data={"user": UserFactory() if new_user else None})
+
+    assert Person.objects.get(pk=person.pk).calendar_token != old
+
+
+def test_other_changes_keep_the_calendar_token():
+    person = PersonFactory(is_active=False)
+    old = person.calendar_token
+
+    services.person_update(person=person, data={"name": "Renamed", "is_active": True})
+    services.person_update(person=person, data={"user": UserFactory()})  # linked, not unlinked
+
+    assert Person.objects.get(pk=person.pk).calendar_token == old

@@ -197,6 +197,19 @@ def test_the_advance_now_action_hands_over(admin_client, rota, people):
     assert rota.current_shift.source == "manual"
 
 
+def test_the_rotate_calendar_tokens_action_retires_the_old_feed_url(admin_client, rota):
+    old_feed = f"/calendar/{rota.calendar_token}.ics"
+
+    response = admin_client.post(
+        ROTAS, {"action": "rotate_calendar_tokens", "_selected_action": [str(rota.pk)]}
+    )
+
+    assert response.status_code == 302
+    assert admin_client.get(old_feed).status_code == 404
+    rota.refresh_from_db()
+    assert admin_client.get(f"/calendar/{rota.calendar_token}.ics").status_code == 200
+
+
 def test_advancing_a_paused_rota_is_reported_not_raised(admin_client, people):
     paused = rota_create(
         fields={"name": "Paused", "cadence": "weekly", "starts_on": anchor(WEEK).date(),

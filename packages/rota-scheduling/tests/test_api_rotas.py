@@ -127,6 +127,28 @@ def test_the_calendar_url_is_absolute_and_serves_the_rota_feed(client_for, runni
     assert feed["Content-Type"].startswith("text/calendar")
 
 
+def test_a_new_calendar_token_retires_the_old_feed_url(client_for, staff_client, running):
+    rota, _ = running
+    anonymous = client_for(None)
+
+    response = staff_client.post(f"{detail(rota['id'])}calendar-token/")
+
+    assert response.status_code == 201
+    assert response.json()["calendar_url"] != rota["calendar_url"]
+    assert anonymous.get(rota["calendar_url"]).status_code == 404
+    assert anonymous.get(response.json()["calendar_url"]).status_code == 200
+    assert (
+        staff_client.get(detail(rota["id"])).json()["calendar_url"]
+        == (response.json()["calendar_url"])
+    )
+
+
+def test_a_new_calendar_token_needs_the_change_permission(client_for, reader, running):
+    rota, _ = running
+
+    assert client_for(reader).post(f"{detail(rota['id'])}calendar-token/").status_code == 403
+
+
 def test_a_rota_whose_first_handoff_is_ahead_has_nobody_on_duty_yet(staff_client, people):
     b0 = anchor(-timedelta(days=2))
 

@@ -6,6 +6,7 @@ import secrets
 from unittest import mock
 
 import pytest
+from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,44 @@ def test_an_unknown_token_is_404_and_says_nothing_more(client, db):
 
     assert response.status_code == 404
     assert b"BEGIN:VCALENDAR" not in response.content
+
+
+# -- tokens end with access (issue 11) ---------------------------------------------------------
+
+
+def test_rotating_a_rota_token_kills_the_old_feed_url(objects, superuser_client, client):
+    rota = objects["rota"]
+    old_feed = f"/calendar/{rota.calendar_token}.ics"
+    assert client.get(old_feed).status_code == 200
+
+    response = superuser_client.post(f"/api/v1/rotas/{rota.pk}/calendar-token/")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert client.get(old_feed).status_code == 404
+    assert client.get(f"/calendar/{body['calendar_token']}.ics").status_code == 200
+    listed = superuser_client.get(f"/api/v1/rotas/{rota.pk}/").json()["calendar_url"]
+    assert listed == body["calendar_url"]
+
+
+def test_rotating_a_rota_token_needs_the_change_permission(objects):
+    viewer = APIClient()
+    viewer.force_login(objects["owner"])  # a member of the rota, without permissions
+
+    response = viewer.post(f"/api/v1/rotas/{objects['rota'].pk}/calendar-token/")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change", [{"is_active": False}, {"user": None}], ids=["deactivated", "unlinked"]
+)
+def test_a_person_losing_access_kills_their_old_feed_url(objects, superuser_client, client, change):
+    person = objects["person"]
+    old_feed = f"/calendar/{person.calendar_token}.ics"
+    assert client.get(old_feed).status_code == 200
+
+    response = superuser_client.patch(f"/api/v1/people/{person.pk}/", change, format="json")
+
+    assert response.status_code == 200, response.content
+    assert client.get(old_feed).status_code == 404

@@ -19,6 +19,18 @@ class Browser:
         self.http = httpx.Client(base_url=base_url, timeout=10)
         self.csrf = self.http.get("/api/v1/auth/csrf/").json()["csrfToken"]
 
+    def admin_login(self, username: str, password: str) -> httpx.Response:
+        self.http.get("/admin/login/")  # sets the csrftoken cookie the form sends back
+        return self.http.post(
+            "/admin/login/?next=/admin/",
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.http.cookies["csrftoken"],
+            },
+            headers={"X-Forwarded-For": f"203.0.113.{secrets.randbelow(254) + 1}"},
+        )
+
     def login(self, username: str, password: str) -> httpx.Response:
         forged = f"203.0.113.{secrets.randbelow(254) + 1}"
         return self.http.post(
@@ -55,3 +67,17 @@ def test_twenty_failures_from_one_address_lock_it_whatever_x_forwarded_for_says(
 
     assert answers == {400}
     assert locked.status_code == 429
+
+
+def test_wrong_admin_logins_are_refused_like_the_apis(browser):
+    UserFactory(username="root", password="right-password", is_staff=True, is_superuser=True)
+
+    answers = [browser.admin_login("root", f"wrong-{n}").status_code for n in range(5)]
+    admin = browser.admin_login("root", "right-password")
+    api = browser.login("root", "right-password")
+
+    assert answers == [200] * 5  # the form again, with its error
+    assert admin.status_code == 429
+    assert int(admin.headers["Retry-After"]) > 0
+    assert "Too many failed login attempts" in admin.text
+    assert api.status_code == 429

@@ -26,12 +26,17 @@ NAMES = [
     "ALLOWED_HOSTS",
     "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS",
     "REST_FRAMEWORK",
+    "CORS_ALLOWED_ORIGINS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECURE_PROXY_SSL_HEADER",
+    "ROTA_CORE_WRITE_RATE",
 ]
+SPA = "https://rota.example.com"
 
 
-@pytest.fixture(scope="module")
-def production(tmp_path_factory) -> dict:
-    home = tmp_path_factory.mktemp("production")
+def production_settings(home, **overrides: str | None) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with only this environment
+    (an override of None leaves the variable out) and print NAMES as JSON."""
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(home),
@@ -40,16 +45,28 @@ def production(tmp_path_factory) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(45)[:60],
         "ALLOWED_HOSTS": "api.example.com",
-    }
+        "CORS_ALLOWED_ORIGINS": SPA,
+        "CSRF_TRUSTED_ORIGINS": SPA,
+    } | overrides
     script = (
         "import json, rota_site.settings.production as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {NAMES!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={k: v for k, v in env.items() if v is not None},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def values_of(result: subprocess.CompletedProcess) -> dict:
     assert result.returncode == 0, result.stderr
-    values = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory) -> dict:
+    values = values_of(production_settings(tmp_path_factory.mktemp("production")))
     print("production settings:", json.dumps(values, indent=1))
     return values
 
@@ -82,3 +99,34 @@ def test_https_is_enforced(production):
     assert production["X_FRAME_OPTIONS"] == "DENY"
     assert production["ALLOWED_HOSTS"] == ["api.example.com"]
     assert production["ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS"] is False
+
+
+def test_the_origins_are_only_those_given_and_the_write_limit_is_on(production):
+    assert production["CORS_ALLOWED_ORIGINS"] == [SPA]
+    assert production["CSRF_TRUSTED_ORIGINS"] == [SPA]
+    assert production["ROTA_CORE_WRITE_RATE"] == "120/minute"
+
+
+@pytest.mark.parametrize("name", ["CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS"])
+def test_production_refuses_to_start_without_the_spa_origins(tmp_path, name):
+    """No localhost defaults in production: an operator who forgot the variable would
+    otherwise trust whoever serves a page on those origins (a developer's machine)."""
+    result = production_settings(tmp_path, **{name: None})
+
+    assert result.returncode != 0
+    assert f"{name} must be set in production" in result.stderr
+
+
+def test_empty_origins_are_accepted_for_a_same_origin_deployment(tmp_path):
+    values = values_of(
+        production_settings(tmp_path, CORS_ALLOWED_ORIGINS="", CSRF_TRUSTED_ORIGINS="")
+    )
+
+    assert values["CORS_ALLOWED_ORIGINS"] == values["CSRF_TRUSTED_ORIGINS"] == []
+
+
+def test_x_forwarded_proto_is_trusted_only_behind_a_declared_proxy(production, tmp_path):
+    behind_proxy = values_of(production_settings(tmp_path, ROTA_CORE_NUM_PROXIES="1"))
+
+    assert production["SECURE_PROXY_SSL_HEADER"] is None  # any client could send the header
+    assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]

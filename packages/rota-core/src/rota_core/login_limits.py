@@ -1,8 +1,14 @@
-"""Counting failed logins per username and per client address in the Django cache.
+"""Counting failed logins in the Django cache, three ways (docs/decisions/0010-login-limits.md):
+
+- per username from one client address (5 by default): a guesser, or a mistyping user, is
+  stopped at their own address only, so guesses from elsewhere cannot lock the real user out;
+- per username from all addresses (50): the ceiling that stops a guess spread over many
+  addresses, at the price of locking the username out everywhere once reached;
+- per client address, any username (20).
 
 A window opens at the first failure and lasts ``ROTA_CORE_LOGIN_WINDOW_SECONDS``; once a
-username or an address has used up its failures, further attempts are refused until the
-window closes, without the password being checked.
+counter is used up, further attempts it covers are refused until the window closes, without
+the password being checked.
 """
 
 import hashlib
@@ -22,8 +28,13 @@ def _key(scope: str, value: str) -> str:
     return f"{KEY_PREFIX}:{scope}:{digest}"
 
 
+def _client_key(*, username: str, ip: str) -> str:
+    return _key("username-ip", f"{username.casefold()}\n{ip}")
+
+
 def _counters(*, username: str, ip: str) -> list[tuple[str, int]]:
     return [
+        (_client_key(username=username, ip=ip), app_settings.LOGIN_FAILURES_PER_USERNAME_AND_IP),
         (_key("username", username.casefold()), app_settings.LOGIN_FAILURES_PER_USERNAME),
         (_key("ip", ip), app_settings.LOGIN_FAILURES_PER_IP),
     ]
@@ -53,7 +64,11 @@ def login_failure_record(*, username: str, ip: str) -> None:
             cache.set(key, 1, timeout=window)
 
 
-def login_failures_reset(*, username: str) -> None:
-    """Forget a username's failures (after a successful login); the address keeps its count."""
-    key = _key("username", username.casefold())
+def login_failures_reset(*, username: str, ip: str) -> None:
+    """Forget the username's failures from this address (after a successful login).
+
+    The username's count over all addresses and the address's own count run on to the end
+    of their windows: a real user signing in gives a distributed guess no fresh allowance.
+    """
+    key = _client_key(username=username, ip=ip)
     cache.delete_many([key, f"{key}:since"])

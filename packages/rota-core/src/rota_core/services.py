@@ -14,16 +14,33 @@ def person_save(*, person: Person) -> Person:
     """Validate and store a person, keeping ``deactivated_at`` in step with ``is_active``.
 
     ``deactivated_at`` is set when the person is first seen inactive and cleared on
-    reactivation; from that instant on the person counts as unavailable. Use it for
-    instances built elsewhere (admin forms); the API and the import call the functions below.
+    reactivation; from that instant on the person counts as unavailable. Deactivating or
+    unlinking the user gives a new calendar token. Use it for instances built elsewhere
+    (admin forms); the API and the import call the functions below.
     """
     if person.is_active:
         person.deactivated_at = None
     elif person.deactivated_at is None:
         person.deactivated_at = timezone.now()
+    person_calendar_token_expire_on_lost_access(person=person)
     person.full_clean()
     person.save()
     return person
+
+
+def person_calendar_token_expire_on_lost_access(*, person: Person) -> None:
+    """A new calendar token (not yet saved) when ``person``, as about to be saved, is being
+    deactivated or unlinked from (or moved off) their user: a feed URL handed out while they
+    had access stops working. A new person or any other change keeps the token."""
+    if person.pk is None:
+        return
+    stored = Person.objects.filter(pk=person.pk).values("is_active", "user_id").first()
+    if stored is None:
+        return
+    deactivated = stored["is_active"] and not person.is_active
+    unlinked = stored["user_id"] is not None and stored["user_id"] != person.user_id
+    if deactivated or unlinked:
+        person.calendar_token = new_calendar_token()
 
 
 def person_create(

@@ -25,6 +25,7 @@ from .services import (
     rota_advance,
     rota_create,
     rota_delete,
+    rota_rotate_calendar_token,
     rota_update,
 )
 from .services.overrides import override_validate
@@ -99,7 +100,7 @@ class RotaAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-    actions = ["advance_now"]
+    actions = ["advance_now", "rotate_calendar_tokens"]
     readonly_fields = ["on_duty", "up_next", "next_handoff_at", "schedule_preview"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "is_active"]}),
@@ -186,6 +187,16 @@ class RotaAdmin(admin.ModelAdmin):
             except Exception as exc:  # shown to the operator, the rest go on
                 self.message_user(request, f"{rota}: {exc}", messages.WARNING)
         self.message_user(request, f"Advanced {done} rota(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Rotate calendar tokens (old feed links stop working)", permissions=["change"]
+    )
+    def rotate_calendar_tokens(self, request, queryset):
+        for rota in queryset:
+            rota_rotate_calendar_token(rota=rota)
+        self.message_user(
+            request, f"New calendar tokens for {len(queryset)} rota(s).", messages.SUCCESS
+        )
 
     def save_model(self, request, obj: Rota, form, change: bool) -> None:
         """Nothing yet: the members come from the inline, and the rota is created or updated

@@ -212,7 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # The API speaks JSON only: no form-encoded bodies, which any site can post cross-origin
     # without a preflight (CSRF still applies; this is the second lock).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # rota_core's refuses bodies nested too deeply (400, not a RecursionError's 500).
+    "DEFAULT_PARSER_CLASSES": ["rota_core.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:
@@ -245,6 +246,8 @@ ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = env.bool(
     "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=DEBUG
 )
 ROTA_CORE_NUM_PROXIES = env.int("ROTA_CORE_NUM_PROXIES", default=0)
+# Writes per signed-in user through the API, e.g. "120/minute"; empty turns the limit off.
+ROTA_CORE_WRITE_RATE = env.str("ROTA_CORE_WRITE_RATE", default="120/minute") or None
 
 LOGGING = {
     "version": 1,

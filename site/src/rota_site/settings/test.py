@@ -11,6 +11,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = True
+# Tests and the fuzzer write far faster than people; test_write_throttle.py proves the default.
+ROTA_CORE_WRITE_RATE = "100000/minute"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tasks of this run go to a queue of its own: another run on the same Redis never takes them.
 CELERY_TASK_DEFAULT_QUEUE = f"rota-tests-{uuid.uuid4().hex[:12]}"

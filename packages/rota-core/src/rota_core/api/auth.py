@@ -120,7 +120,7 @@ class LoginView(APIView):
             login_limits.login_failure_record(username=username, ip=ip)
             raise InvalidCredentials()
         login(request, user)
-        login_limits.login_failures_reset(username=username)
+        login_limits.login_failures_reset(username=username, ip=ip)
         return Response(me_data(request, user))
 
 

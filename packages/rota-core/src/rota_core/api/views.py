@@ -6,6 +6,7 @@ from ..models import Person, Unavailability
 from .filters import PersonFilter, UnavailabilityFilter
 from .permissions import OwnPersonOrModelPerms
 from .serializers import PersonSerializer, UnavailabilitySerializer
+from .throttling import WriteRateThrottle
 
 HTTP_METHODS_WITHOUT_PUT = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -14,6 +15,7 @@ class PersonViewSet(viewsets.ModelViewSet):
     """People who can be on duty. Deleting one who has shifts answers 409."""
 
     queryset = selectors.person_list()
+    throttle_classes = [WriteRateThrottle]
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     http_method_names = HTTP_METHODS_WITHOUT_PUT
@@ -41,6 +43,7 @@ class UnavailabilityViewSet(viewsets.ModelViewSet):
     serializer_class = UnavailabilitySerializer
     filterset_class = UnavailabilityFilter
     permission_classes = [OwnPersonOrModelPerms]
+    throttle_classes = [WriteRateThrottle]
     person_field = "person"
     http_method_names = HTTP_METHODS_WITHOUT_PUT
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rota_core.api.fields import utc_iso
 from rota_core.api.filters import StrictBooleanField
 from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.api.throttling import WriteRateThrottle
 
 from ..selectors import notifications_for_user, webhook_subscriptions
 from ..sending import post_webhook, webhook_body
@@ -27,6 +28,7 @@ class NotificationViewSet(
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [WriteRateThrottle]
 
     def get_queryset(self):
         queryset = notifications_for_user(user=self.request.user)
@@ -72,6 +74,7 @@ class ChangeWebhookPermission(permissions.BasePermission):
 class WebhookViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
+    throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # no PUT (SPEC 4)
     filterset_class = WebhookFilter
 

@@ -18,13 +18,14 @@ from rest_framework.views import APIView
 
 from rota_core.api.fields import utc_iso
 from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.api.throttling import WriteRateThrottle
 from rota_core.models import Person
 from rota_core.selectors import person_for_user
 from rota_core.services import person_rotate_calendar_token
 
 from ..models import Override, Rota, Shift
 from ..selectors import oncall_at, rota_segments, rota_stats, rotas_for_api, rotas_now
-from ..services import override_delete, rota_advance, rota_delete
+from ..services import override_delete, rota_advance, rota_delete, rota_rotate_calendar_token
 from . import serializers as s
 from .filters import OverrideFilter, RotaFilter, ShiftFilter
 from .renderers import CSVRenderer
@@ -65,6 +66,7 @@ class RotaViewSet(viewsets.ModelViewSet):
     serializer_class = s.RotaSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [SignedInReadModelPermsWrite]
+    throttle_classes = [WriteRateThrottle]
     filterset_class = RotaFilter
     queryset = Rota.objects.all()
 
@@ -113,6 +115,19 @@ class RotaViewSet(viewsets.ModelViewSet):
         """Manual handoff: the current shift ends now."""
         rota = rota_advance(rota=self.get_object())
         return Response(self.get_serializer(rotas_for_api().get(pk=rota.pk)).data)
+
+    @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="calendar-token",
+        permission_classes=[ChangePermission],
+    )  # fmt: skip
+    def calendar_token(self, request, pk=None):
+        """A new calendar token for the rota: the old feed URL stops working (404)."""
+        token = rota_rotate_calendar_token(rota=self.get_object())
+        url = request.build_absolute_uri(reverse("rota-calendar-feed", kwargs={"token": token}))
+        return Response(
+            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         parameters=WINDOW_PARAMS,
@@ -166,6 +181,7 @@ class OverrideViewSet(
 
     serializer_class = s.OverrideSerializer
     permission_classes = [SignedInReadModelPermsWrite]
+    throttle_classes = [WriteRateThrottle]
     filterset_class = OverrideFilter
     queryset = Override.objects.select_related("person").order_by("starts_at", "id")
 
@@ -205,6 +221,7 @@ class PersonCalendarTokenView(APIView):
     """Rotate a person's calendar token (the old feed URL stops working)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [WriteRateThrottle]
 
     @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
     def post(self, request, pk: int):

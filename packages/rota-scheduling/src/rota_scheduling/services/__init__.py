@@ -5,6 +5,7 @@ from .rotas import (
     rota_advance,
     rota_create,
     rota_delete,
+    rota_rotate_calendar_token,
     rota_update,
     rotas_follow_system_timezone,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "rota_advance",
     "rota_create",
     "rota_delete",
+    "rota_rotate_calendar_token",
     "rota_update",
     "rotas_follow_system_timezone",
     "rotate_due",

@@ -1,4 +1,5 @@
-"""Writes on rotas: create, update (definition, members, pause/resume), advance, delete."""
+"""Writes on rotas: create, update (definition, members, pause/resume), advance, delete, and
+a new calendar token."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from rota_core.models import Person
 from rota_core.validators import validate_no_control_characters
 
 from ..handoff_timer import arm_on_commit
-from ..models import Membership, Rota
+from ..models import Membership, Rota, new_calendar_token
 from ..validation import validate_definition
 from .changes import schedule_change
 from .rotation import (
@@ -189,6 +190,13 @@ def rota_advance(*, rota: Rota, now: datetime | None = None) -> Rota:
 @transaction.atomic
 def rota_delete(*, rota: Rota) -> None:
     rota.delete()
+
+
+def rota_rotate_calendar_token(*, rota: Rota) -> str:
+    """Give the rota a new calendar token; feeds using the old one answer 404 from now on."""
+    rota.calendar_token = new_calendar_token()
+    rota.save(update_fields=["calendar_token", "updated_at"])
+    return rota.calendar_token
 
 
 @transaction.atomic
