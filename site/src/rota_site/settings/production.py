@@ -20,7 +20,6 @@ ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = env.bool(
     "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=False
 )
 WHITENOISE_USE_FINDERS = False
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]  # noqa: F405
 
 # HTTPS: behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

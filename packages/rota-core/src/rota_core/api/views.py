@@ -3,6 +3,7 @@ from rest_framework.serializers import BaseSerializer
 
 from .. import selectors, services
 from ..models import Person, Unavailability
+from .base import RotaViewSetMixin
 from .filters import PersonFilter, UnavailabilityFilter
 from .permissions import OwnPersonOrModelPerms
 from .serializers import PersonSerializer, UnavailabilitySerializer
@@ -10,7 +11,7 @@ from .serializers import PersonSerializer, UnavailabilitySerializer
 HTTP_METHODS_WITHOUT_PUT = ["get", "post", "patch", "delete", "head", "options"]
 
 
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """People who can be on duty. Deleting one who has shifts answers 409."""
 
     queryset = selectors.person_list()
@@ -30,7 +31,7 @@ class PersonViewSet(viewsets.ModelViewSet):
         services.person_delete(person=instance)
 
 
-class UnavailabilityViewSet(viewsets.ModelViewSet):
+class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """Periods in which a person cannot be on duty.
 
     Anyone signed in reads them; a user linked to a person writes that person's own rows,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from rota_core.api.base import RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.filters import StrictBooleanField
 from rota_core.api.permissions import SignedInReadModelPermsWrite
@@ -21,7 +22,7 @@ from .serializers import NotificationSerializer, WebhookSerializer, WebhookTestR
 
 
 class NotificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RotaViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """The signed-in user's own notifications (their linked person's), newest first."""
 
@@ -69,7 +70,7 @@ class ChangeWebhookPermission(permissions.BasePermission):
         )
 
 
-class WebhookViewSet(viewsets.ModelViewSet):
+class WebhookViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # no PUT (SPEC 4)

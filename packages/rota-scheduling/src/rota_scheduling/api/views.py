@@ -14,8 +14,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.permissions import SignedInReadModelPermsWrite
 from rota_core.models import Person
@@ -59,7 +59,7 @@ def _names(ids) -> dict[int, str]:
     return dict(Person.objects.filter(id__in={i for i in ids if i}).values_list("id", "name"))
 
 
-class RotaViewSet(viewsets.ModelViewSet):
+class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """Rotas with their members in order; reads add who is on duty now and next."""
 
     serializer_class = s.RotaSerializer
@@ -145,7 +145,7 @@ class RotaViewSet(viewsets.ModelViewSet):
         )
 
 
-class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+class ShiftViewSet(RotaViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Stored shifts (history), newest first; filter by rota, person and overlap."""
 
     serializer_class = s.ShiftSerializer
@@ -155,6 +155,7 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OverrideViewSet(
+    RotaViewSetMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -173,7 +174,7 @@ class OverrideViewSet(
         override_delete(override=instance)
 
 
-class OnCallView(APIView):
+class OnCallView(RotaAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -201,7 +202,7 @@ class OnCallView(APIView):
         )
 
 
-class PersonCalendarTokenView(APIView):
+class PersonCalendarTokenView(RotaAPIView):
     """Rotate a person's calendar token (the old feed URL stops working)."""
 
     permission_classes = [permissions.IsAuthenticated]

@@ -1,6 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import generics, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import exception_handler
 
 from ..models import SystemSettings
 from ..selectors import get_system_settings
@@ -12,9 +16,16 @@ class SystemSettingsView(generics.RetrieveUpdateAPIView):
     """The system settings: read by any signed-in user, changed with the change permission."""
 
     serializer_class = SystemSettingsSerializer
-    # Explicit, not the site's defaults: this app works in sites without rota_core.
+    # Every policy explicit, none from the site's REST_FRAMEWORK: this app works in any site,
+    # with or without rota_core (whose views share one base this app must not import).
+    authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated, DjangoModelPermissions]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
     queryset = SystemSettings.objects.all()  # for DjangoModelPermissions
+
+    def get_exception_handler(self):
+        return exception_handler  # DRF's own: 400 field errors, 403/404 {"detail"}
 
     def get_object(self) -> SystemSettings:
         row = get_system_settings()
