@@ -98,7 +98,7 @@ def redis_cache(location: str) -> dict:
 
     With ``IGNORE_EXCEPTIONS`` a read while Redis is down is a miss, a write is dropped and
     ``incr`` gives ``None`` instead of a 500 (drills/redis_outage.py): the failed-login limits
-    and the write throttle fail open, rota_settings reads the zone from the database.
+    and any throttle fail open, rota_settings reads the zone from the database.
     ``/health/`` still reports the cache down (a written value does not read back).
     """
     return {
