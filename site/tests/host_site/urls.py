@@ -3,16 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from rota_site.urls import api_v1
+
 from .views import HostUserViewSet
 
 router = SimpleRouter()
 router.register("users", HostUserViewSet, basename="host-user")
 
 urlpatterns = [
-    path("api/v1/", include("rota_core.urls")),
-    path("api/v1/", include("rota_settings.urls")),
-    path("api/v1/", include("rota_scheduling.urls")),
-    path("api/v1/", include("rota_notifications.urls")),
-    path("calendar/", include("rota_scheduling.feed_urls")),
+    path("api/v1/", include(api_v1)),
     path("host/", include(router.urls)),
 ]
