@@ -41,15 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "3.11"
 TEST_REQUIREMENTS = ["pytest>=8.3", "pytest-django>=4.9", "hypothesis>=6.100", "httpx>=0.27"]
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rota_core.api.permissions.SignedInReadModelPermsWrite"],
-    "DEFAULT_PAGINATION_CLASS": "rota_core.api.pagination.PageNumberPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "rota_core.api.exceptions.exception_handler",
-}
-
 
 @dataclass
 class Package:
@@ -83,7 +74,6 @@ PACKAGES = [
         extras="testing",
         apps=["rest_framework", "django_filters", "drf_spectacular", "rota_core"],
         urls=[("api/v1/", "rota_core.urls")],
-        settings={"REST_FRAMEWORK": REST_FRAMEWORK},
     ),
     Package(
         dist="rota-scheduling",
@@ -106,7 +96,6 @@ PACKAGES = [
         ],
         middleware=["rota_settings.middleware.SystemTimezoneMiddleware"],
         settings={
-            "REST_FRAMEWORK": REST_FRAMEWORK,
             "ROTA_SETTINGS_CACHE_TIMEOUT": 60,
             "CELERY_BEAT_SCHEDULER": "django_celery_beat.schedulers:DatabaseScheduler",
         },
@@ -134,7 +123,6 @@ PACKAGES = [
         ],
         middleware=["rota_settings.middleware.SystemTimezoneMiddleware"],
         settings={
-            "REST_FRAMEWORK": REST_FRAMEWORK,
             "ROTA_SETTINGS_CACHE_TIMEOUT": 60,
             "CELERY_BEAT_SCHEDULER": "django_celery_beat.schedulers:DatabaseScheduler",
             "DEFAULT_FROM_EMAIL": "rota@example.com",

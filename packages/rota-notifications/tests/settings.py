@@ -88,14 +88,10 @@ TEMPLATES = [
     },
 ]
 
+# The app's views set their own policies (authentication, pagination, errors...): only
+# what a site sets for itself stays here.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rota_core.api.permissions.SignedInReadModelPermsWrite"],
-    "DEFAULT_PAGINATION_CLASS": "rota_core.api.pagination.PageNumberPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "rota_core.api.exceptions.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -69,9 +69,9 @@ TEMPLATES = [
     },
 ]
 
+# The app's views set their own policies (authentication, pagination, errors...): only
+# what a site sets for itself stays here.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -91,16 +91,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, broker ------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis down reads as an empty cache, not a 500 (drills/redis_outage.py).
-            "BACKEND": "rota_site.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "rota",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+
+
+def redis_cache(location: str) -> dict:
+    """The site's Redis cache: django-redis, an unreachable Redis read as an empty cache.
+
+    With ``IGNORE_EXCEPTIONS`` a read while Redis is down is a miss, a write is dropped and
+    ``incr`` gives ``None`` instead of a 500 (drills/redis_outage.py): the failed-login limits
+    and any throttle fail open, rota_settings reads the zone from the database.
+    ``/health/`` still reports the cache down (a written value does not read back).
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "rota",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
     # Sessions live in the database only (Django's default engine), not cached_db: signing in
     # and out must keep working while Redis is down, and a cached copy that outlives a sign-out
     # made during an outage would let that session back in once Redis returns.
@@ -202,24 +212,13 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rota Round <rota@localhost>")
 
 # --- REST framework -----------------------------------------------------------------------------
+# Only what is site-wide: each rota app sets authentication, permissions, pagination, filters,
+# JSON-only parsing and rendering (the browsable API too while DEBUG is on) and its exception
+# handler on its own views (rota_core.api.base), so they do not depend on these settings.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rota_core.api.permissions.SignedInReadModelPermsWrite"],
-    "DEFAULT_PAGINATION_CLASS": "rota_core.api.pagination.PageNumberPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "rota_core.api.exceptions.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # The API speaks JSON only: no form-encoded bodies, which any site can post cross-origin
-    # without a preflight (CSRF still applies; this is the second lock).
-    # rota_core's refuses bodies nested too deeply (400, not a RecursionError's 500).
-    "DEFAULT_PARSER_CLASSES": ["rota_core.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",  # the OpenAPI document
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
-        "rest_framework.renderers.BrowsableAPIRenderer"
-    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rota Round API",

@@ -45,7 +45,6 @@ ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = env.bool(
     "ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS", default=False
 )
 WHITENOISE_USE_FINDERS = False
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]  # noqa: F405
 
 # HTTPS. X-Forwarded-Proto is believed only when a proxy is declared (ROTA_CORE_NUM_PROXIES):
 # without one any client could send it and pass for HTTPS (secure cookies, no redirect).

@@ -13,11 +13,11 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from .. import login_limits
 from ..selectors import person_for_user, user_permission_names
 from ..signals import me_extra
+from .base import RotaAPIView
 from .client_ip import client_ip
 from .serializers import PersonBriefSerializer
 
@@ -79,7 +79,7 @@ def enforce_csrf(request: Request) -> None:
     SessionAuthentication().enforce_csrf(request)
 
 
-class CsrfView(APIView):
+class CsrfView(RotaAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -91,7 +91,7 @@ class CsrfView(APIView):
         return Response({"csrfToken": get_token(request)})
 
 
-class LoginView(APIView):
+class LoginView(RotaAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -124,7 +124,7 @@ class LoginView(APIView):
         return Response(me_data(request, user))
 
 
-class LogoutView(APIView):
+class LogoutView(RotaAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None}, summary="End the session")
@@ -133,7 +133,7 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(RotaAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer, summary="The signed-in user, person and permissions")

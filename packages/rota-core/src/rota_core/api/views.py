@@ -3,19 +3,18 @@ from rest_framework.serializers import BaseSerializer
 
 from .. import selectors, services
 from ..models import Person, Unavailability
+from .base import RotaViewSetMixin
 from .filters import PersonFilter, UnavailabilityFilter
 from .permissions import OwnPersonOrModelPerms
 from .serializers import PersonSerializer, UnavailabilitySerializer
-from .throttling import WriteRateThrottle
 
 HTTP_METHODS_WITHOUT_PUT = ["get", "post", "patch", "delete", "head", "options"]
 
 
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """People who can be on duty. Deleting one who has shifts answers 409."""
 
     queryset = selectors.person_list()
-    throttle_classes = [WriteRateThrottle]
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     http_method_names = HTTP_METHODS_WITHOUT_PUT
@@ -32,7 +31,7 @@ class PersonViewSet(viewsets.ModelViewSet):
         services.person_delete(person=instance)
 
 
-class UnavailabilityViewSet(viewsets.ModelViewSet):
+class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """Periods in which a person cannot be on duty.
 
     Anyone signed in reads them; a user linked to a person writes that person's own rows,
@@ -43,7 +42,6 @@ class UnavailabilityViewSet(viewsets.ModelViewSet):
     serializer_class = UnavailabilitySerializer
     filterset_class = UnavailabilityFilter
     permission_classes = [OwnPersonOrModelPerms]
-    throttle_classes = [WriteRateThrottle]
     person_field = "person"
     http_method_names = HTTP_METHODS_WITHOUT_PUT
 

@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from rota_core.api.base import RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.filters import StrictBooleanField
 from rota_core.api.permissions import SignedInReadModelPermsWrite
-from rota_core.api.throttling import WriteRateThrottle
 
 from ..selectors import notifications_for_user, webhook_subscriptions
 from ..sending import post_webhook, webhook_body
@@ -22,13 +22,12 @@ from .serializers import NotificationSerializer, WebhookSerializer, WebhookTestR
 
 
 class NotificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RotaViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """The signed-in user's own notifications (their linked person's), newest first."""
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
-    throttle_classes = [WriteRateThrottle]
 
     def get_queryset(self):
         queryset = notifications_for_user(user=self.request.user)
@@ -71,10 +70,9 @@ class ChangeWebhookPermission(permissions.BasePermission):
         )
 
 
-class WebhookViewSet(viewsets.ModelViewSet):
+class WebhookViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
-    throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # no PUT (SPEC 4)
     filterset_class = WebhookFilter
 

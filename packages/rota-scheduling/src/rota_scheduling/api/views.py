@@ -14,11 +14,10 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.permissions import SignedInReadModelPermsWrite
-from rota_core.api.throttling import WriteRateThrottle
 from rota_core.models import Person
 from rota_core.selectors import person_for_user
 from rota_core.services import person_rotate_calendar_token
@@ -60,13 +59,12 @@ def _names(ids) -> dict[int, str]:
     return dict(Person.objects.filter(id__in={i for i in ids if i}).values_list("id", "name"))
 
 
-class RotaViewSet(viewsets.ModelViewSet):
+class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """Rotas with their members in order; reads add who is on duty now and next."""
 
     serializer_class = s.RotaSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [SignedInReadModelPermsWrite]
-    throttle_classes = [WriteRateThrottle]
     filterset_class = RotaFilter
     queryset = Rota.objects.all()
 
@@ -160,7 +158,7 @@ class RotaViewSet(viewsets.ModelViewSet):
         )
 
 
-class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+class ShiftViewSet(RotaViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Stored shifts (history), newest first; filter by rota, person and overlap."""
 
     serializer_class = s.ShiftSerializer
@@ -170,6 +168,7 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OverrideViewSet(
+    RotaViewSetMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -181,7 +180,6 @@ class OverrideViewSet(
 
     serializer_class = s.OverrideSerializer
     permission_classes = [SignedInReadModelPermsWrite]
-    throttle_classes = [WriteRateThrottle]
     filterset_class = OverrideFilter
     queryset = Override.objects.select_related("person").order_by("starts_at", "id")
 
@@ -189,7 +187,7 @@ class OverrideViewSet(
         override_delete(override=instance)
 
 
-class OnCallView(APIView):
+class OnCallView(RotaAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -217,11 +215,10 @@ class OnCallView(APIView):
         )
 
 
-class PersonCalendarTokenView(APIView):
+class PersonCalendarTokenView(RotaAPIView):
     """Rotate a person's calendar token (the old feed URL stops working)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    throttle_classes = [WriteRateThrottle]
 
     @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
     def post(self, request, pk: int):
