@@ -5,7 +5,7 @@ import uuid
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, REDIS_URL
+from .base import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,7 +15,11 @@ ROTA_NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = True
 ROTA_CORE_WRITE_RATE = "100000/minute"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tasks of this run go to a queue of its own: another run on the same Redis never takes them.
-CELERY_TASK_DEFAULT_QUEUE = f"rota-tests-{uuid.uuid4().hex[:12]}"
+_RUN = uuid.uuid4().hex[:12]
+CELERY_TASK_DEFAULT_QUEUE = f"rota-tests-{_RUN}"
+# Its cache keys too: each run's test database numbers users from 1 again, so a per-user key
+# (the write throttle's) left in Redis by an earlier run would otherwise count against it.
+CACHES["default"]["KEY_PREFIX"] = f"rota-tests-{_RUN}"
 
 _scratch = Path(tempfile.mkdtemp(prefix="rota-tests-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
