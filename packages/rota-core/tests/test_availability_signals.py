@@ -126,7 +126,9 @@ def test_raw_writes_announce_nothing(announced):
     person = PersonFactory()
     person.is_active = False
     person.save()
-    leave = Unavailability.objects.create(person=person, starts_at=START, ends_at=START + dt.timedelta(days=1))
+    leave = Unavailability.objects.create(
+        person=person, starts_at=START, ends_at=START + dt.timedelta(days=1)
+    )
     leave.delete()
     Person.objects.all().delete()
 

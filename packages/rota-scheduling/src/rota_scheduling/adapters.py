@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import FilteredRelation, Q
 
-from rota_core.models import Person, Unavailability
+from rota_core.selectors import unavailable_intervals
 from rota_settings.selectors import get_system_timezone
 
 from .engine import Availability, CycleState, Recurrence
@@ -119,18 +119,17 @@ def rota_members(rota: Rota) -> dict[int, Member] | None:
 
 
 def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availability:
-    """Unavailability and deactivation of these people from ``since`` on (two queries)."""
+    """Unavailability and deactivation of these people from ``since`` on (two queries, by
+    ``rota_core.selectors.unavailable_intervals``), for the engine."""
     ids = set(person_ids)
     if not ids:
         return Availability()
     unavailable: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    rows = Unavailability.objects.filter(person_id__in=ids, ends_at__gt=since).values_list(
-        "person_id", "starts_at", "ends_at"
-    )
-    for person_id, starts_at, ends_at in rows:
-        unavailable[person_id].append((starts_at, ends_at))
-    inactive = Person.objects.filter(id__in=ids, is_active=False)
-    inactive_since = {
-        pid: when or _ALWAYS for pid, when in inactive.values_list("id", "deactivated_at")
-    }
+    inactive_since: dict[int, datetime] = {}
+    for person_id, found in unavailable_intervals(person_ids=ids, start=since).items():
+        for starts_at, ends_at in found:
+            if ends_at is None:  # deactivated: unavailable for any shift ending after it
+                inactive_since[person_id] = starts_at
+            else:
+                unavailable[person_id].append((starts_at, ends_at))
     return Availability(unavailable=unavailable, inactive_since=inactive_since)

@@ -299,8 +299,3 @@ class StatsRowSerializer(serializers.Serializer):
     shifts = serializers.IntegerField()
     hours = serializers.FloatField()
     passed_over = serializers.IntegerField()
-
-
-class CalendarTokenSerializer(serializers.Serializer):
-    calendar_token = serializers.CharField()
-    calendar_url = serializers.URLField()

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rota_core.api.exceptions import Conflict
 from rota_core.models import Person
 
+from ..exceptions import RotaNotRunning
 from ..handoff_timer import arm_on_commit
 from ..models import Membership, Rota
 from ..validation import validate_definition
@@ -171,9 +171,9 @@ def rota_advance(*, rota: Rota, now: datetime | None = None) -> Rota:
         rota = locked_rota(rota.pk)
         _catch_up_and_announce(rota, now=now)
         if not rota.is_active:
-            raise Conflict("The rota is paused; resume it before advancing.")
+            raise RotaNotRunning("The rota is paused; resume it before advancing.")
         if rota.next_handoff_at is None:
-            raise Conflict("The rota has no members to hand over to.")
+            raise RotaNotRunning("The rota has no members to hand over to.")
         shift = advance_rotation(rota, now=now)
         rota.save(update_fields=STATE_FIELDS)
         announce_shift(rota, shift)
