@@ -22,7 +22,7 @@ from ..adapters import (
 from ..conf import app_settings
 from ..engine import Availability, CycleState, PlannedShift, assign, project
 from ..models import Override, Rota, Shift, ShiftSource
-from ..signals import shift_started
+from ..signals import ShiftStart, shifts_started
 
 STATE_FIELDS = [
     "next_handoff_at",
@@ -270,22 +270,22 @@ def cover_at(rota: Rota, at: datetime) -> Override | None:
     )
 
 
-def announce_shift(
-    rota: Rota,
-    shift: Shift,
-    *,
-    overrides: Iterable[Override] | None = None,
-    batch: object | None = None,
-) -> None:
-    """Send shift_started for a stored shift; an override in force at its start means the
-    covering person is the one on duty. ``overrides``: the rota's overrides around the shift's
-    start when the caller loaded them already (the sweep does, for a whole batch). ``batch``
-    tells receivers more of the same follow and ``sweep_batch_stored`` closes the batch."""
+def shift_start(
+    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+) -> ShiftStart:
+    """What ``shifts_started`` says of a stored shift: an override in force at its start means
+    the covering person is the one on duty. ``overrides``: the rota's overrides around the
+    shift's start when the caller loaded them already (the sweep does, for a whole batch);
+    without them, one query."""
     if overrides is None:
         override = cover_at(rota, shift.starts_at)
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
-    person = override.person if override else shift.person
-    shift_started.send(
-        sender=Rota, rota=rota, shift=shift, person=person, override=override, batch=batch
-    )
+    return ShiftStart(rota, shift, override.person if override else shift.person, override)
+
+
+def announce_shift(
+    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+) -> None:
+    """Send ``shifts_started`` for one rota's stored shift."""
+    shifts_started.send(sender=Rota, starts=[shift_start(rota, shift, overrides=overrides)])

@@ -19,7 +19,7 @@ from ..adapters import load_members, member_ids
 from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
-from ..signals import shift_upcoming, sweep_batch_stored
+from ..signals import shift_upcoming, shifts_started
 from .rotation import (
     STATE_FIELDS,
     announce_shift,
@@ -28,6 +28,7 @@ from .rotation import (
     close_current_shift,
     new_shift_rows,
     plan_catch_up,
+    shift_start,
     stop_rotation,
 )
 from .state_writer import save_rota_states
@@ -56,7 +57,7 @@ def rotate_due(
     store a shift twice (a unique (rota, starts_at) backs that up). A batch is written with
     bulk statements; if anything in it fails, the batch is redone rota by rota in savepoints,
     so one bad rota never holds back the others and no rota is ever half rotated.
-    ``shift_started`` goes out once per rota per sweep, for its latest shift. ``on_stored``
+    ``shifts_started`` goes out once per batch, naming each rota's latest shift. ``on_stored``
     sees each batch's new shifts; with ``collect=False`` the result keeps only counts, so
     memory stays flat however many rotas are due (the task and ``rota rotate`` do that).
     """
@@ -149,14 +150,15 @@ def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -
     for rota, plan, first, end in plans:
         apply_catch_up(rota, plan, stored[first:end])
     save_rota_states(batch)
-    token = object()
-    # Only the people who take over are named in the announcements: load just those.
+    # Only the people who take over are named in the announcement: load just those.
     people = Person.objects.in_bulk({stored[end - 1].person_id for _r, _p, _f, end in plans})
+    starts = []
     for rota, _plan, _first, end in plans:
         latest = stored[end - 1]
         latest.person = people[latest.person_id]
-        announce_shift(rota, latest, overrides=context.overrides[rota.id], batch=token)
-    sweep_batch_stored.send(sender=Rota, batch=token, rotas=len(plans))
+        starts.append(shift_start(rota, latest, overrides=context.overrides[rota.id]))
+    if starts:
+        shifts_started.send(sender=Rota, starts=starts)
     return stored
 
 
