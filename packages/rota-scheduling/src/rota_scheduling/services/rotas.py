@@ -81,9 +81,6 @@ def _replace_members(rota: Rota, ids: list[int]) -> None:
     Membership.objects.bulk_create(
         Membership(rota=rota, person_id=pid, position=i) for i, pid in enumerate(ids)
     )
-    if hasattr(rota, "_prefetched_objects_cache"):
-        rota._prefetched_objects_cache.pop("memberships", None)
-    rota.__dict__.pop("_member_ids", None)
 
 
 def _definition(rota: Rota) -> dict:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rota_core.models import Person
 from rota_settings.selectors import get_system_timezone
 
-from ..adapters import load_members, member_ids
+from ..adapters import Members, load_members
 from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
@@ -96,7 +96,7 @@ def rotate_due(
 class _BatchContext:
     """What a batch needs, loaded in a fixed number of queries."""
 
-    availability: object
+    members: Members
     overrides: dict[int, list[Override]]
     system_tz: ZoneInfo
 
@@ -105,7 +105,7 @@ class _BatchContext:
         since = min(rota.next_handoff_at for rota in batch)
         return cls(
             # Members, deactivation and leave in one query, by rota id (no list of people).
-            availability=load_members(batch, leave_since=since),
+            members=load_members(batch, leave_since=since),
             overrides=_overrides_between(batch, since=since, until=now),
             system_tz=get_system_timezone(),
         )
@@ -130,11 +130,16 @@ def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -
 def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -> list[Shift]:
     plans, closed, rows = [], [], []
     for rota in batch:
-        if not member_ids(rota):
+        members = context.members.of(rota)
+        if not members:
             stop_rotation(rota)
             continue
         plan = plan_catch_up(
-            rota, now=now, availability=context.availability, tz=context.zone(rota)
+            rota,
+            now=now,
+            members=members,
+            availability=context.members.availability,
+            tz=context.zone(rota),
         )
         if plan is None:
             continue
@@ -170,7 +175,12 @@ def _rotate_one_by_one(
         rota.refresh_from_db()  # the failed batch may have changed it in memory
         try:
             with transaction.atomic():
-                shifts = catch_up(rota, now=now, availability=context.availability)
+                shifts = catch_up(
+                    rota,
+                    now=now,
+                    members=context.members.of(rota),
+                    availability=context.members.availability,
+                )
                 rota.save(update_fields=STATE_FIELDS)
                 if shifts:
                     latest = shifts[-1]
@@ -189,10 +199,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        due = (
-            Rota.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(is_active=True, remind_at__lte=now, next_handoff_at__gt=now)
-            .prefetch_related("memberships")
+        due = Rota.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            is_active=True, remind_at__lte=now, next_handoff_at__gt=now
         )
         for rota in due:
             # A savepoint per rota: a failing receiver rolls back that reminder alone (tried
