@@ -1,4 +1,5 @@
 import pytest
+from django.urls import include, path
 from django.utils import timezone
 
 from rota_core.models import Person
@@ -253,3 +254,33 @@ def test_writes_to_a_person_need_a_signed_in_user_and_a_csrf_token(
     assert anonymous.status_code == 403
     assert without_token.status_code == 403
     assert Person.objects.get().name == person.name
+
+
+# --- calendar-token ---------------------------------------------------------------------------
+
+# rota-core alone: no app serves feeds, so the answer has no feed URL.
+urlpatterns = [path("api/v1/", include("rota_core.urls"))]
+
+
+@pytest.mark.urls(__name__)
+def test_a_person_rotates_their_own_calendar_token_in_rota_core_alone(user_client, person):
+    old = person.calendar_token
+
+    response = user_client.post(f"{detail(person)}calendar-token/")
+
+    assert response.status_code == 201
+    person.refresh_from_db()
+    assert response.json() == {"calendar_token": person.calendar_token, "calendar_url": None}
+    assert person.calendar_token != old
+
+
+def test_someone_elses_calendar_token_needs_the_change_person_permission(
+    user_client, person, grant, user
+):
+    other = PersonFactory()
+
+    refused = user_client.post(f"{detail(other)}calendar-token/")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "You may only rotate your own calendar token."}
+    grant(user, "change_person")
+    assert user_client.post(f"{detail(other)}calendar-token/").status_code == 201

@@ -82,3 +82,16 @@ def test_conflict_for_other_apps():
 def test_drf_errors_pass_through_and_others_are_left_alone():
     assert handle(exceptions.NotFound()).status_code == 404
     assert handle(RuntimeError("boom")) is None
+
+
+def test_an_apps_state_conflict_is_409_with_its_message():
+    from rota_core.exceptions import StateConflict
+
+    class Paused(StateConflict):
+        pass
+
+    response = handle(Paused("The rota is paused; resume it before advancing."))
+
+    assert response.status_code == 409
+    assert response.data == {"detail": "The rota is paused; resume it before advancing."}
+    assert response.data["detail"].code == "conflict"

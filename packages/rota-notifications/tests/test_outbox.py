@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from rota_notifications.models import Channel, Delivery, Notification, Status, WebhookSubscription
 from rota_scheduling.services import rota_update
-from rota_scheduling.signals import shift_started
+from rota_scheduling.signals import ShiftStart, shifts_started
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def test_a_replayed_signal_creates_no_second_notification_or_delivery(inactive_r
     rota = rota_update(rota=inactive_rota, fields={"is_active": True})
     shift = rota.current_shift
     for _ in range(3):
-        shift_started.send(sender=type(rota), rota=rota, shift=shift, person=shift.person)
+        start = ShiftStart(rota, shift, shift.person, None)
+        shifts_started.send(sender=type(rota), starts=[start])
     assert Notification.objects.count() == 1
     assert Delivery.objects.count() == 2
 

@@ -110,3 +110,26 @@ def test_texts_use_the_person_zone_with_its_abbreviation(rota_factory, people):
     assert f"{start:%H:%M}" in notice.body
     assert start.tzname() in notice.body  # EST or EDT
     assert isinstance(rota.current_shift.starts_at, datetime)
+
+
+def test_one_shifts_started_writes_every_items_notification_in_a_fixed_number_of_queries(
+    rota_factory, people
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rota_scheduling.signals import ShiftStart, shifts_started
+
+    rotas = [daily_rota(rota_factory, people) for _ in range(5)]
+    starts = [ShiftStart(r, r.current_shift, r.current_shift.person, None) for r in rotas]
+    Notification.objects.all().delete()
+
+    def queries(items) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            shifts_started.send(sender=type(rotas[0]), starts=items)
+        return len(captured.captured_queries)
+
+    assert queries(starts[:2]) == queries(starts[2:])  # 2 items or 3: the same statements
+    assert sorted(Notification.objects.values_list("rota_id", flat=True)) == sorted(
+        r.pk for r in rotas
+    )

@@ -94,8 +94,12 @@ def client_for(db):
 
 @dataclass
 class Sent:
-    """Signals sent while a test runs, by name: each a list of the keyword arguments."""
+    """Signals sent while a test runs, by name: each a list of the keyword arguments.
 
+    ``shifts_started`` holds each send's ``starts``; ``shift_started`` their items, one dict
+    (rota, shift, person, override) per started shift, in order."""
+
+    shifts_started: list = field(default_factory=list)
     shift_started: list = field(default_factory=list)
     shift_upcoming: list = field(default_factory=list)
     override_started: list = field(default_factory=list)
@@ -108,7 +112,7 @@ class Sent:
 
 @pytest.fixture
 def signals():
-    """Record shift_started, shift_upcoming, override_started and schedule_changed sends."""
+    """Record shifts_started, shift_upcoming, override_started and schedule_changed sends."""
     sent = Sent()
     receivers = []
 
@@ -118,10 +122,16 @@ def signals():
 
         return record
 
-    for name in ("shift_started", "shift_upcoming", "override_started", "schedule_changed"):
+    def record_starts(sender, signal, *, starts, **kwargs):
+        sent.shifts_started.append(starts)
+        sent.shift_started.extend(start._asdict() for start in starts)
+
+    for name in ("shift_upcoming", "override_started", "schedule_changed"):
         record = recorder(getattr(sent, name))
         getattr(rota_signals, name).connect(record, weak=False)
         receivers.append((getattr(rota_signals, name), record))
+    rota_signals.shifts_started.connect(record_starts, weak=False)
+    receivers.append((rota_signals.shifts_started, record_starts))
     yield sent
     for signal, receiver in receivers:
         signal.disconnect(receiver)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from rota_core.models import Unavailability
 from rota_core.services import person_update
-from rota_scheduling.adapters import load_members, member_ids, rota_members
+from rota_scheduling.adapters import load_member_ids, load_members
 from rota_scheduling.models import Rota
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -26,10 +26,11 @@ def test_load_members_reads_order_names_deactivation_and_leave_in_one_query(
     rotas = list(Rota.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
 
     with django_assert_num_queries(1):
-        availability = load_members(rotas, leave_since=NOW)
+        loaded = load_members(rotas, leave_since=NOW)
 
-    assert [member_ids(rota) for rota in rotas] == [(c.pk, a.pk, b.pk), (d.pk, c.pk)]
-    people_loaded = rota_members(rotas[0])
+    assert [loaded.of(rota) for rota in rotas] == [(c.pk, a.pk, b.pk), (d.pk, c.pk)]
+    availability = loaded.availability
+    people_loaded = loaded.people
     assert {pid: m.name for pid, m in people_loaded.items()} == {p.pk: p.name for p in (a, b, c, d)}
     assert people_loaded[b.pk].inactive_since is not None
     assert people_loaded[a.pk].inactive_since is None
@@ -38,3 +39,17 @@ def test_load_members_reads_order_names_deactivation_and_leave_in_one_query(
     assert availability.is_available(c.pk, NOW + 3 * DAY, NOW + 4 * DAY)
     assert availability.is_available(a.pk, NOW, NOW + DAY)  # their leave ended before NOW
     assert not availability.is_available(b.pk, NOW + DAY, NOW + 2 * DAY)
+
+
+def test_what_is_loaded_is_returned_and_never_kept_on_the_rotas(
+    make_rota, people, django_assert_num_queries
+):
+    rota = make_rota(people)
+    before = set(vars(rota))
+
+    loaded = load_members([rota])
+
+    assert set(vars(rota)) == before  # nothing stashed: a later read cannot silently skip SQL
+    assert loaded.of(rota) == tuple(p.pk for p in people)
+    with django_assert_num_queries(1):  # the named loader always asks the database
+        assert load_member_ids(rota) == loaded.of(rota)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from rota_core.models import Person
 from rota_core.services import (
+    people_delete,
     person_delete,
     person_update,
     unavailability_create,
@@ -72,7 +73,7 @@ def test_deleting_several_members_at_once_says_nothing_to_any_of_them(
         later = real_now + timedelta(days=60)
         unavailability_create(person=person, starts_at=later, ends_at=later + timedelta(days=1))
 
-    Person.objects.filter(pk__in=[b.pk, c.pk]).delete()  # as the admin's "delete selected"
+    people_delete(people=Person.objects.filter(pk__in=[b.pk, c.pk]))  # "delete selected"
 
     told = {pid for sent in signals.schedule_changed for pid in sent["changes"]}
     assert told and not told & {b.pk, c.pk}
@@ -214,3 +215,77 @@ def test_moving_unavailability_to_someone_else_tells_both_rotas(make_rota, real_
 
     changed = {sent["rota"].pk: set(sent["changes"]) for sent in signals.schedule_changed}
     assert changed == {first.pk: {a.pk, x.pk}, second.pk: {b.pk, y.pk}}
+
+
+def test_raw_writes_stash_nothing_on_the_instance_and_announce_nothing(
+    weekly, people, signals, real_now
+):
+    from django.db.models.signals import pre_delete, pre_save
+
+    from rota_core.models import Unavailability
+
+    stashed = []
+
+    def look(sender, instance, **kwargs):
+        stashed.extend(name for name in vars(instance) if name.startswith("_rota"))
+
+    for signal in (pre_save, pre_delete):
+        for model in (Person, Unavailability):
+            signal.connect(look, sender=model, weak=False)
+    try:
+        b = people[1]
+        b.is_active = False
+        b.save()  # not through the services: nobody is told
+        leave = Unavailability.objects.create(
+            person=people[2], starts_at=real_now, ends_at=real_now + timedelta(days=30)
+        )
+        leave.delete()
+    finally:
+        for signal in (pre_save, pre_delete):
+            for model in (Person, Unavailability):
+                signal.disconnect(look, sender=model)
+
+    assert stashed == []
+    assert signals.schedule_changed == []
+
+
+def test_deleting_people_in_the_admin_tells_the_others(weekly, people, signals, client):
+    from rota_core.testing.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    _a, b, c, _d = people
+
+    response = client.post(
+        "/admin/rota_core/person/",
+        {"action": "delete_selected", "_selected_action": [b.pk, c.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk__in=[b.pk, c.pk]).exists()
+    [changed] = signals.schedule_changed
+    assert changed["cause"] == "members"
+    assert set(changed["changes"]) and not set(changed["changes"]) & {b.pk, c.pk}
+
+
+def test_leave_added_on_a_person_s_admin_page_tells_them(weekly, people, signals, client, real_now):
+    from rota_core.testing.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    b = people[1]
+    start, end = real_now - timedelta(days=1), real_now + timedelta(days=30)
+    form = {
+        "name": b.name, "email": b.email, "user": "", "timezone": "", "is_active": "on",
+        "notify_email": "on",
+        "unavailability-TOTAL_FORMS": "1", "unavailability-INITIAL_FORMS": "0",
+        "unavailability-0-starts_at_0": f"{start:%Y-%m-%d}",
+        "unavailability-0-starts_at_1": f"{start:%H:%M:%S}",
+        "unavailability-0-ends_at_0": f"{end:%Y-%m-%d}",
+        "unavailability-0-ends_at_1": f"{end:%H:%M:%S}",
+    }  # fmt: skip
+
+    response = client.post(f"/admin/rota_core/person/{b.pk}/change/", form)
+
+    assert response.status_code == 302
+    [changed] = signals.schedule_changed
+    assert changed["cause"] == "unavailability"
+    assert changed["changes"][b.pk]["after"] == []

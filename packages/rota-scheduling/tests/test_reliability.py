@@ -15,7 +15,7 @@ from django.db.models import Count
 from rota_core.testing.factories import PersonFactory
 from rota_scheduling.models import Rota, Shift
 from rota_scheduling.services import rotate_due
-from rota_scheduling.signals import shift_started
+from rota_scheduling.signals import shifts_started
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -118,17 +118,17 @@ def test_a_sweep_that_dies_midway_leaves_no_half_rotated_rota(transactional_db, 
     back = START + timedelta(days=10, hours=3)
     announced = []
 
-    def die_at_the_15th(sender, rota, **kwargs):
-        announced.append(rota.pk)
-        if len(announced) == 15:
+    def die_at_the_15th(sender, starts, **kwargs):
+        announced.extend(start.rota.pk for start in starts)
+        if len(announced) >= 15:
             raise SweepKilled
 
-    shift_started.connect(die_at_the_15th, weak=False)
+    shifts_started.connect(die_at_the_15th, weak=False)
     try:
         with pytest.raises(SweepKilled):
             rotate_due(now=back, batch_size=10)
     finally:
-        shift_started.disconnect(die_at_the_15th)
+        shifts_started.disconnect(die_at_the_15th)
 
     done = untouched = 0
     for rota in Rota.objects.select_related("current_shift"):

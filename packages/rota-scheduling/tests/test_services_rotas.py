@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 
-from rota_core.api.exceptions import Conflict
 from rota_core.models import Unavailability
 from rota_core.testing.factories import PersonFactory
+from rota_scheduling.exceptions import RotaNotRunning
 from rota_scheduling.models import Rota, Shift
 from rota_scheduling.services import rota_advance, rota_create, rota_update, rotate_due
 
@@ -153,8 +154,9 @@ def test_advance_of_a_paused_rota_is_refused(make_rota, people):
     rota = make_rota(people, now=at(1))
     rota_update(rota=rota, fields={"is_active": False}, now=at(2))
 
-    with pytest.raises(Conflict):
+    with pytest.raises(RotaNotRunning, match="paused") as refused:
         rota_advance(rota=rota, now=at(3))
+    assert not isinstance(refused.value, APIException)  # the app's own error; the API maps it
 
 
 # -- Pause ---------------------------------------------------------------------------------

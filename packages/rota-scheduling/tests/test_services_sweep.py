@@ -39,6 +39,22 @@ def test_the_sweep_stores_the_due_handoff_and_announces_it_once(make_rota, peopl
     ]
 
 
+def test_each_batch_is_announced_by_one_shifts_started_carrying_all_its_rotas(
+    make_rota, people, signals
+):
+    rotas = [make_rota(people, name=f"R{i}", cadence="daily", now=at(1)) for i in range(7)]
+    signals.clear()
+
+    rotate_due(now=at(3, 12), batch_size=3)
+
+    assert [len(starts) for starts in signals.shifts_started] == [3, 3, 1]
+    announced = [start for starts in signals.shifts_started for start in starts]
+    assert [start.rota.pk for start in announced] == [rota.pk for rota in rotas]
+    for start in announced:
+        assert start.shift.starts_at == at(3)  # the latest of the two stored, only
+        assert start.person == start.shift.person and start.override is None
+
+
 def test_nothing_is_due_before_the_handoff(make_rota, people, signals):
     rota = make_rota(people, now=at(1))
     signals.clear()
@@ -266,13 +282,13 @@ def test_the_sweep_uses_a_bounded_number_of_queries_per_rota(
     make_rota, db, django_assert_max_num_queries, monkeypatch
 ):
     from rota_core.testing.factories import PersonFactory
-    from rota_scheduling.signals import shift_started
+    from rota_scheduling.signals import shifts_started
 
     members = PersonFactory.create_batch(5)
     for i in range(50):
         make_rota(members, name=f"R{i}", cadence="daily", now=at(1))
     # The sweep's own queries: receivers of other apps (notifications) have their own budget.
-    monkeypatch.setattr(shift_started, "receivers", [])
+    monkeypatch.setattr(shifts_started, "receivers", [])
 
     # Per batch: list and lock, memberships, availability (2), people, overrides. Per rota: a
     # savepoint and its release, store the new shift, save the state.

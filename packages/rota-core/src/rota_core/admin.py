@@ -1,10 +1,20 @@
+"""The admin writes through the services, so its changes are announced like the API's."""
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from .models import Person, Unavailability
-from .services import person_rotate_calendar_token, person_save
+from .services import (
+    people_delete,
+    person_delete,
+    person_rotate_calendar_token,
+    person_save,
+    unavailability_delete,
+    unavailability_delete_many,
+    unavailability_save,
+)
 
 
 class UnavailabilityInline(admin.TabularInline):
@@ -38,6 +48,21 @@ class PersonAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Person, form: ModelForm, change: bool) -> None:
         person_save(person=obj)
 
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        person_delete(person=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        people_delete(people=queryset)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        """The unavailability inline: each row through the services."""
+        for row in formset.save(commit=False):
+            unavailability_save(unavailability=row)
+        for row in formset.deleted_objects:
+            unavailability_delete(unavailability=row)
+
     @admin.action(
         description="Rotate calendar tokens (old feed links stop working)",
         permissions=["change"],
@@ -58,3 +83,14 @@ class UnavailabilityAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "reason"]
     autocomplete_fields = ["person"]
     date_hierarchy = "starts_at"
+
+    def save_model(
+        self, request: HttpRequest, obj: Unavailability, form: ModelForm, change: bool
+    ) -> None:
+        unavailability_save(unavailability=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Unavailability) -> None:
+        unavailability_delete(unavailability=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Unavailability]) -> None:
+        unavailability_delete_many(unavailability=queryset)

@@ -42,19 +42,20 @@ Interval = tuple[datetime, datetime | None]
 
 
 def unavailable_intervals(
-    *, person_ids: Iterable[int], start: datetime, end: datetime
+    *, person_ids: Iterable[int], start: datetime, end: datetime | None = None
 ) -> dict[int, list[Interval]]:
-    """For each person, the intervals overlapping [start, end) in which they cannot be on duty.
+    """For each person, the intervals overlapping [start, end) in which they cannot be on duty
+    (no ``end``: from ``start`` on). The one loader of availability: schedules read it here.
 
     Their unavailability rows, plus ``(deactivated_at, None)`` (open-ended) for a deactivated
     person. Two queries; plain data so a schedule engine can use it without the ORM.
     """
     ids = list(person_ids)
     intervals: dict[int, list[Interval]] = defaultdict(list)
-    deactivated = Person.objects.filter(
-        Q(deactivated_at__lt=end) | Q(deactivated_at__isnull=True), pk__in=ids, is_active=False
-    ).values_list("pk", "deactivated_at")
-    for person_id, deactivated_at in deactivated:
+    deactivated = Person.objects.filter(pk__in=ids, is_active=False)
+    if end is not None:
+        deactivated = deactivated.filter(Q(deactivated_at__lt=end) | Q(deactivated_at__isnull=True))
+    for person_id, deactivated_at in deactivated.values_list("pk", "deactivated_at"):
         # A row made inactive without the services has no instant: unavailable throughout.
         intervals[person_id].append((deactivated_at or start, None))
     rows = (

@@ -42,10 +42,7 @@ class RotaNotificationsConfig(AppConfig):
 
         quiet_http_client_logs()
         uid = "rota_notifications"
-        signals.shift_started.connect(receivers.on_shift_started, dispatch_uid=f"{uid}.started")
-        signals.sweep_batch_stored.connect(
-            receivers.on_sweep_batch_stored, dispatch_uid=f"{uid}.batch"
-        )
+        signals.shifts_started.connect(receivers.on_shifts_started, dispatch_uid=f"{uid}.started")
         signals.shift_upcoming.connect(receivers.on_shift_upcoming, dispatch_uid=f"{uid}.upcoming")
         signals.override_started.connect(
             receivers.on_override_started, dispatch_uid=f"{uid}.override"

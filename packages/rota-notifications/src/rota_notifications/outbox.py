@@ -29,8 +29,9 @@ def notify(event: Event) -> Notification | None:
 
 
 def notify_many(events: list[Event]) -> int:
-    """``notify`` for a batch in a fixed number of queries (the sweep's handoffs). The rows
-    of one batch never race with each other: the sweep holds each rota's row lock."""
+    """``notify`` for a batch in a fixed number of queries (``shifts_started``: the sweep's
+    handoffs). The rows of one batch never race with others: whoever sends the signal holds
+    each rota's row lock (or created the rota in the same transaction)."""
     keys = [_notification_key(event) for event in events]
     seen = set(Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
     fresh = [(event, key) for event, key in zip(events, keys, strict=True) if key not in seen]

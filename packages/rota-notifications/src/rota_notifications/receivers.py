@@ -3,38 +3,19 @@ in-app notification plus outbox deliveries, in the transaction that sent the sig
 
 from __future__ import annotations
 
-import threading
-
 from rota_core.models import Person
 
 from . import events, texts
 from .outbox import notify, notify_many
 
-# Events of a sweep batch, by batch token, written in bulk when the batch completes (in its
-# transaction). Thread-local: a worker thread runs one sweep at a time.
-_batches = threading.local()
 
-
-def on_shift_started(sender, *, rota, shift, person, override=None, batch=None, **kwargs) -> None:
-    if batch is None:
-        notify(events.shift_started(rota=rota, shift=shift, person=person, override=override))
-        return
-    pending = getattr(_batches, "pending", None)
-    if pending is None or pending[0] is not batch:  # a new batch; a failed one is dropped
-        pending = _batches.pending = (batch, [])
-    pending[1].append((rota, shift, person, override))
-
-
-def on_sweep_batch_stored(sender, *, batch, **kwargs) -> None:
-    pending = getattr(_batches, "pending", None)
-    _batches.pending = None
-    if pending is None or pending[0] is not batch:
-        return
+def on_shifts_started(sender, *, starts, **kwargs) -> None:
+    """A notification per started shift, written in bulk (the sweep sends a whole batch)."""
     with texts.system_zone_pinned():
         notify_many(
             [
                 events.shift_started(rota=rota, shift=shift, person=person, override=override)
-                for rota, shift, person, override in pending[1]
+                for rota, shift, person, override in starts
             ]
         )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import FilteredRelation, Q
 
-from rota_core.models import Person, Unavailability
+from rota_core.selectors import unavailable_intervals
 from rota_settings.selectors import get_system_timezone
 
 from .engine import Availability, CycleState, Recurrence
@@ -46,15 +47,8 @@ def store_cycle_state(rota: Rota, state: CycleState) -> None:
     rota.owed = list(state.owed)
 
 
-def member_ids(rota: Rota) -> tuple[int, ...]:
-    """Person ids in rota order; uses what ``load_members`` or a prefetch loaded."""
-    loaded = rota.__dict__.get("_member_ids")
-    if loaded is not None:
-        return loaded
-    cache = getattr(rota, "_prefetched_objects_cache", {})
-    if "memberships" in cache:
-        memberships = sorted(cache["memberships"], key=lambda m: m.position)
-        return tuple(m.person_id for m in memberships)
+def load_member_ids(rota: Rota) -> tuple[int, ...]:
+    """Person ids in rota order (one query). For many rotas, ``load_members``."""
     return tuple(rota.memberships.order_by("position").values_list("person_id", flat=True))
 
 
@@ -74,14 +68,35 @@ class Member(NamedTuple):
     inactive_since: datetime | None  # None while active
 
 
-def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> Availability:
+@dataclass(frozen=True)
+class Members:
+    """What ``load_members`` loaded for some rotas; nothing is kept on the rotas."""
+
+    order: dict[int, tuple[int, ...]]  # rota id -> person ids in rota order
+    people: dict[int, Member]  # every member of those rotas, by id
+    availability: Availability
+
+    def of(self, rota: Rota) -> tuple[int, ...]:
+        """The rota's person ids in order (it must be one of the rotas loaded)."""
+        return self.order[rota.id]
+
+    def covers(self, rotas: Iterable[Rota]) -> bool:
+        return all(rota.id in self.order for rota in rotas)
+
+
+def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> Members:
     """Load the members of many rotas in one query of plain rows (no model instances): their
-    ids in rota order (``member_ids``), names and deactivation (``rota_members``), what
-    showing who is on duty and projecting past a handoff need.
+    ids in rota order, names and deactivation, what showing who is on duty and projecting
+    past a handoff need.
 
     With ``leave_since``, the same query also brings the members' unavailability ending after
     it (a LEFT JOIN: a row per period), and the availability returned holds for any shift
     ending after ``leave_since``; without it, the availability holds deactivation only.
+
+    The one place besides ``rota_core.selectors.unavailable_intervals`` that reads
+    availability, with the same rule: joined to the memberships so that the sweep's batch and
+    a page of rotas cost one query however many rotas (decision 0013); ``load_availability``
+    is the loader for a list of people.
     """
     columns = [*_MEMBER_COLUMNS]
     rows = Membership.objects.filter(rota_id__in=[rota.id for rota in rotas]).order_by(
@@ -105,32 +120,26 @@ def load_members(rotas: list[Rota], *, leave_since: datetime | None = None) -> A
             people[person_id] = Member(name, None if is_active else deactivated_at or _ALWAYS)
         if period and period[0] is not None:
             leave[person_id].add(tuple(period))
-    for rota in rotas:
-        rota._members = people  # shared by the rotas loaded together: one dict, not one each
-        rota._member_ids = tuple(by_rota.get(rota.id, ()))
     inactive = {pid: m.inactive_since for pid, m in people.items() if m.inactive_since}
-    return Availability(unavailable=leave, inactive_since=inactive)
-
-
-def rota_members(rota: Rota) -> dict[int, Member] | None:
-    """The people ``load_members`` loaded with this rota (its members, and those of the
-    rotas loaded with it), by id; None if it did not run."""
-    return rota.__dict__.get("_members")
+    return Members(
+        order={rota.id: tuple(by_rota.get(rota.id, ())) for rota in rotas},
+        people=people,
+        availability=Availability(unavailable=leave, inactive_since=inactive),
+    )
 
 
 def load_availability(person_ids: Iterable[int], *, since: datetime) -> Availability:
-    """Unavailability and deactivation of these people from ``since`` on (two queries)."""
+    """Unavailability and deactivation of these people from ``since`` on (two queries, by
+    ``rota_core.selectors.unavailable_intervals``), for the engine."""
     ids = set(person_ids)
     if not ids:
         return Availability()
     unavailable: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    rows = Unavailability.objects.filter(person_id__in=ids, ends_at__gt=since).values_list(
-        "person_id", "starts_at", "ends_at"
-    )
-    for person_id, starts_at, ends_at in rows:
-        unavailable[person_id].append((starts_at, ends_at))
-    inactive = Person.objects.filter(id__in=ids, is_active=False)
-    inactive_since = {
-        pid: when or _ALWAYS for pid, when in inactive.values_list("id", "deactivated_at")
-    }
+    inactive_since: dict[int, datetime] = {}
+    for person_id, found in unavailable_intervals(person_ids=ids, start=since).items():
+        for starts_at, ends_at in found:
+            if ends_at is None:  # deactivated: unavailable for any shift ending after it
+                inactive_since[person_id] = starts_at
+            else:
+                unavailable[person_id].append((starts_at, ends_at))
     return Availability(unavailable=unavailable, inactive_since=inactive_since)

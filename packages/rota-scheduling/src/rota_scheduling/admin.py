@@ -122,17 +122,9 @@ class RotaAdmin(admin.ModelAdmin):
         ("Now", {"fields": ["on_duty", "up_next", "next_handoff_at", "schedule_preview"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("memberships")
-
     def _now(self, rota: Rota):
-        """current/next of a rota, worked out once per request and rota."""
-        if not rota.pk:
-            return None
-        cache = rota.__dict__.setdefault("_admin_now", {})
-        if "state" not in cache:
-            cache["state"] = rotas_now(rotas=[rota])[rota.pk]
-        return cache["state"]
+        """current/next of a rota (a few queries: each column that shows it asks anew)."""
+        return rotas_now(rotas=[rota])[rota.pk] if rota.pk else None
 
     @admin.display(description="On duty")
     def on_duty(self, rota: Rota) -> str:

@@ -15,6 +15,7 @@ class RotaSchedulingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from rota_core.signals import availability_changed, availability_changing
         from rota_settings.signals import system_timezone_changed
 
         from . import checks, receivers  # noqa: F401 - checks register themselves
@@ -25,4 +26,10 @@ class RotaSchedulingConfig(AppConfig):
         system_timezone_changed.connect(
             receivers.follow_system_timezone, dispatch_uid="rota_scheduling.system_tz"
         )
-        receivers.connect_availability_receivers()
+        availability_changing.connect(
+            receivers.turns_before_availability_change,
+            dispatch_uid="rota_scheduling.availability_changing",
+        )
+        availability_changed.connect(
+            receivers.announce_moved_turns, dispatch_uid="rota_scheduling.availability_changed"
+        )

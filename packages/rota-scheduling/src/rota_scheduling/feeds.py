@@ -11,7 +11,7 @@ from icalendar import Calendar, Event, vText
 
 from rota_core.models import Person
 
-from .adapters import rota_zone
+from .adapters import load_members, rota_zone
 from .engine import Segment, build_segments
 from .models import Rota
 from .selectors import rota_covers, rota_timeline
@@ -54,7 +54,7 @@ def _event(rota: Rota, segment: Segment, names: dict[int, str], stamp: datetime)
     return event
 
 
-def _segments(rota: Rota, now: datetime) -> list[Segment]:
+def _segments(rota: Rota, now: datetime, members: tuple[int, ...] | None = None) -> list[Segment]:
     """The turns overlapping [now - PAST, now + FUTURE), each with its real start and end.
 
     Segments are cut at the window's edges; the feed widens the window to the shifts and
@@ -62,7 +62,7 @@ def _segments(rota: Rota, now: datetime) -> list[Segment]:
     its start) from one fetch to the next instead of sliding along with ``now``.
     """
     start, end = now - PAST, now + FUTURE
-    shifts = rota_timeline(rota=rota, start=start, end=end)
+    shifts = rota_timeline(rota=rota, start=start, end=end, members=members)
     covers = rota_covers(rota=rota, start=start, end=end)
     wide_start = min([start, *(s.start for s in shifts), *(c.start for c in covers)])
     wide_end = max([end, *(s.end for s in shifts), *(c.end for c in covers)])
@@ -97,13 +97,16 @@ def calendar_feed(request, token: str) -> HttpResponse:
         raise Http404("No calendar for this token.")
     cal = _calendar(f"{person.name} on duty")
     names = {person.pk: person.name}
-    rotas = Rota.objects.filter(
-        id__in=set(person.rota_memberships.values_list("rota_id", flat=True))
-        | set(person.shifts.values_list("rota_id", flat=True))
-        | set(person.overrides.values_list("rota_id", flat=True))
-    ).prefetch_related("memberships")
+    rotas = list(
+        Rota.objects.filter(
+            id__in=set(person.rota_memberships.values_list("rota_id", flat=True))
+            | set(person.shifts.values_list("rota_id", flat=True))
+            | set(person.overrides.values_list("rota_id", flat=True))
+        )
+    )
+    members = load_members(rotas)
     for rota in rotas:
-        for segment in _segments(rota, now):
+        for segment in _segments(rota, now, members.of(rota)):
             if segment.person == person.pk:
                 cal.add_component(_event(rota, segment, names, now))
     return _response(cal, "on-duty")

@@ -6,26 +6,42 @@ assume they run only once per event: a replay carries the same arguments, and re
 deduplicate on them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
 from django.dispatch import Signal
 
-shift_started = Signal()
-"""A shift began: sent once per rota per sweep, for the latest stored shift only, and when a
-rota starts or is advanced by hand.
+if TYPE_CHECKING:
+    from rota_core.models import Person
 
-Arguments: ``sender`` (Rota class), ``rota`` (Rota), ``shift`` (Shift, the stored shift),
-``person`` (Person on duty now: the covering person when an override is in force at the start,
-else the shift's person), ``override`` (Override or None), ``batch`` (None, or a token when
-the sweep sends it for one rota of a batch: ``sweep_batch_stored`` with the same token follows
-once the batch is complete, still inside its transaction, so a receiver may buffer and write
-in bulk then; a batch that fails is rolled back and its token never completes).
-"""
+    from .models import Override, Rota, Shift
 
-sweep_batch_stored = Signal()
-"""The sweep stored a batch of handoffs and sent ``shift_started(batch=token)`` for each;
-sent inside the batch's transaction, after the last of them.
 
-Arguments: ``sender`` (Rota class), ``batch`` (the token its ``shift_started`` carried),
-``rotas`` (the number of rotas announced in the batch).
+class ShiftStart(NamedTuple):
+    """One item of ``shifts_started``: a rota's latest stored shift began."""
+
+    rota: Rota
+    shift: Shift
+    person: Person
+    override: Override | None
+
+
+shifts_started = Signal()
+"""Shifts began: one ``ShiftStart(rota, shift, person, override)`` per rota, for the latest
+shift the rota stored only. ``shift`` is the stored shift; ``person`` is who is on duty now:
+the covering person when an override is in force at the shift's start (``override``, else
+None), else the shift's person.
+
+Sent by the sweep once per batch, carrying every rota of the batch that stored a shift, after
+the batch is stored and inside the batch's transaction (a batch that fails is rolled back and
+has sent nothing that stays). Sent with one item when a rota starts, is advanced by hand,
+stores a handoff the sweep had not stored yet before an edit or a time-zone change, and when
+the sweep redoes a failed batch rota by rota (then inside that rota's savepoint). Receivers
+may write in bulk from the items: nothing to buffer, no closing signal.
+
+Arguments: ``sender`` (Rota class), ``starts`` (list of ``ShiftStart``, never empty, one per
+rota). A replay carries the same shifts: receivers deduplicate on ``shift.pk``.
 """
 
 shift_upcoming = Signal()

@@ -6,7 +6,6 @@ from rest_framework.routers import SimpleRouter
 from .api.views import (
     OnCallView,
     OverrideViewSet,
-    PersonCalendarTokenView,
     RotaViewSet,
     ShiftViewSet,
 )
@@ -18,10 +17,5 @@ router.register("overrides", OverrideViewSet, basename="override")
 
 urlpatterns = [
     path("oncall/", OnCallView.as_view(), name="oncall"),
-    path(
-        "people/<int:pk>/calendar-token/",
-        PersonCalendarTokenView.as_view(),
-        name="person-calendar-token",
-    ),
     *router.urls,
 ]

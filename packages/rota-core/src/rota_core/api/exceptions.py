@@ -5,6 +5,8 @@
 - ``django.core.exceptions.ValidationError`` (raised by services and ``full_clean``): 400,
   with field errors when it has them.
 - ``IntegrityError`` (a race past validation, e.g. two requests creating the same email): 409.
+- ``rota_core.exceptions.StateConflict`` (and the apps' subclasses, raised by services): 409
+  with the message as ``detail``.
 """
 
 from collections import Counter
@@ -22,6 +24,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..exceptions import StateConflict
+
 
 class Conflict(exceptions.APIException):
     """409: the request is valid but clashes with the current state of the data."""
@@ -38,6 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = Conflict(_still_referred_to(exc.restricted_objects, context), code="restricted")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_field_errors(exc))
+    elif isinstance(exc, StateConflict):
+        exc = Conflict(str(exc))
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The change conflicts with existing data (for example a duplicate).")
     return drf_exception_handler(exc, context)

@@ -38,6 +38,31 @@ class SignedInReadModelPermsWrite(permissions.DjangoModelPermissions):
         return signed_in and request.method in permissions.SAFE_METHODS
 
 
+class ModelChangePermission(permissions.BasePermission):
+    """The model's change permission (of the view's queryset), for actions that change state
+    through POST (``rotas/{id}/advance/``, ``webhooks/{id}/test/``)."""
+
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        meta = view.get_queryset().model._meta
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
+        )
+
+
+class OwnPersonOrChangePerson(permissions.IsAuthenticated):
+    """Signed in, and the object is the user's own person or the user may change people."""
+
+    message = "You may only rotate your own calendar token."
+
+    def has_object_permission(self, request: Request, view: "APIView", obj: object) -> bool:
+        own = _own_person(request)
+        return request.user.has_perm("rota_core.change_person") or (
+            own is not None and own.pk == getattr(obj, "pk", None)
+        )
+
+
 class OwnPersonOrModelPerms(SignedInReadModelPermsWrite):
     """Like the default, but a user linked to a person may also write that person's rows.
 

@@ -70,3 +70,10 @@ class UnavailabilitySerializer(ModelSerializer):
         if starts_at and ends_at and starts_at >= ends_at:
             raise serializers.ValidationError({"ends_at": "The end must be after the start."})
         return attrs
+
+
+class CalendarTokenSerializer(serializers.Serializer):
+    calendar_token = serializers.CharField()
+    calendar_url = serializers.URLField(
+        allow_null=True, help_text="The person's feed; null when no installed app serves feeds."
+    )

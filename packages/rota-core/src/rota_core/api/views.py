@@ -1,12 +1,21 @@
-from rest_framework import viewsets
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from .. import selectors, services
 from ..models import Person, Unavailability
 from .base import RotaViewSetMixin
 from .filters import PersonFilter, UnavailabilityFilter
-from .permissions import OwnPersonOrModelPerms
-from .serializers import PersonSerializer, UnavailabilitySerializer
+from .permissions import OwnPersonOrChangePerson, OwnPersonOrModelPerms
+from .serializers import CalendarTokenSerializer, PersonSerializer, UnavailabilitySerializer
+
+# The person's iCalendar feed is served by the app that names this URL (rota-scheduling's
+# ``feed_urls``); without one, ``calendar_url`` is null.
+CALENDAR_FEED_URL_NAME = "rota-calendar-feed"
 
 HTTP_METHODS_WITHOUT_PUT = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -29,6 +38,25 @@ class PersonViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Person) -> None:
         services.person_delete(person=instance)
+
+    @extend_schema(request=None, responses={201: CalendarTokenSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="calendar-token",
+        permission_classes=[OwnPersonOrChangePerson], filter_backends=[],
+    )  # fmt: skip
+    def calendar_token(self, request: Request, pk: str | None = None) -> Response:
+        """Rotate a person's calendar token (the old feed URL stops working). Allowed with
+        ``rota_core.change_person``, or for your own linked person."""
+        token = services.person_rotate_calendar_token(person=self.get_object())
+        try:
+            url = request.build_absolute_uri(
+                reverse(CALENDAR_FEED_URL_NAME, kwargs={"token": token})
+            )
+        except NoReverseMatch:
+            url = None
+        return Response(
+            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
+        )
 
 
 class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rota_core.api.base import RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.filters import StrictBooleanField
-from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.api.permissions import ModelChangePermission, SignedInReadModelPermsWrite
 
 from ..selectors import notifications_for_user, webhook_subscriptions
 from ..sending import post_webhook, webhook_body
@@ -61,15 +61,6 @@ class NotificationViewSet(
         return Response({"marked_read": updated})
 
 
-class ChangeWebhookPermission(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.has_perm("rota_notifications.change_webhooksubscription")
-        )
-
-
 class WebhookViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [SignedInReadModelPermsWrite]
@@ -80,7 +71,7 @@ class WebhookViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
         return webhook_subscriptions().order_by("id")
 
     @extend_schema(request=None, responses=WebhookTestResultSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[ChangeWebhookPermission])
+    @action(detail=True, methods=["post"], permission_classes=[ModelChangePermission])
     def test(self, request, pk=None):
         """Send a test event now and answer with what the receiver said."""
         subscription = self.get_object()

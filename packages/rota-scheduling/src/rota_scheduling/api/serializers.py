@@ -13,7 +13,7 @@ from rota_core.api.fields import ModelSerializer, UTCDateTimeField, utc_iso
 from rota_core.models import Person
 from rota_core.validators import validate_no_control_characters
 
-from ..adapters import member_ids
+from ..adapters import load_member_ids
 from ..models import Cadence, Override, Rota, Shift, SkipPolicy
 from ..selectors import OnDuty, RotaNow, rotas_now
 from ..services import override_create, rota_create, rota_update
@@ -69,10 +69,10 @@ def holder_data(holder: OnDuty | None) -> dict | None:
 
 
 class MemberIdsField(serializers.ListField):
-    """Person ids in rota order (as ``load_members`` loaded them for a page)."""
+    """Person ids in rota order (the representation takes them from ``rotas_now``)."""
 
     def get_attribute(self, rota: Rota) -> list[int]:
-        return list(member_ids(rota))
+        return list(load_member_ids(rota))
 
 
 class RotaSerializer(ModelSerializer):
@@ -135,7 +135,7 @@ class RotaSerializer(ModelSerializer):
             "skip_policy": rota.skip_policy,
             "reminder_minutes": rota.reminder_minutes,
             "is_active": rota.is_active,
-            "members": list(member_ids(rota)),
+            "members": list(now.members),
             "current": holder_data(now.current),
             "next": self.get_next(rota),
             "next_handoff_at": utc_iso(now.next_handoff_at),
@@ -303,8 +303,3 @@ class StatsRowSerializer(serializers.Serializer):
     shifts = serializers.IntegerField()
     hours = serializers.FloatField()
     passed_over = serializers.IntegerField()
-
-
-class CalendarTokenSerializer(serializers.Serializer):
-    calendar_token = serializers.CharField()
-    calendar_url = serializers.URLField()

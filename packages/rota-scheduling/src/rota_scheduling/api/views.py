@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,10 +15,8 @@ from rest_framework.response import Response
 
 from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
-from rota_core.api.permissions import SignedInReadModelPermsWrite
+from rota_core.api.permissions import ModelChangePermission, SignedInReadModelPermsWrite
 from rota_core.models import Person
-from rota_core.selectors import person_for_user
-from rota_core.services import person_rotate_calendar_token
 
 from ..models import Override, Rota, Shift
 from ..selectors import oncall_at, rota_segments, rota_stats, rotas_for_api, rotas_now
@@ -33,18 +29,6 @@ WINDOW_PARAMS = [
     OpenApiParameter("start", type=str, description="ISO 8601 instant (naive means UTC)"),
     OpenApiParameter("end", type=str, description="ISO 8601 instant; at most 366 days after start"),
 ]
-
-
-class ChangePermission(permissions.BasePermission):
-    """The model's change permission, for actions that change state through POST."""
-
-    def has_permission(self, request, view) -> bool:
-        meta = view.get_queryset().model._meta
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
-        )
 
 
 def _window(request, *, default_span: timedelta, default_past: bool = False) -> dict:
@@ -108,7 +92,7 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
         )
 
     @extend_schema(request=None, responses=s.RotaSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    @action(detail=True, methods=["post"], permission_classes=[ModelChangePermission])
     def advance(self, request, pk=None):
         """Manual handoff: the current shift ends now."""
         rota = rota_advance(rota=self.get_object())
@@ -117,7 +101,7 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
     @action(
         detail=True, methods=["post"], url_path="calendar-token",
-        permission_classes=[ChangePermission],
+        permission_classes=[ModelChangePermission],
     )  # fmt: skip
     def calendar_token(self, request, pk=None):
         """A new calendar token for the rota: the old feed URL stops working (404)."""
@@ -212,23 +196,4 @@ class OnCallView(RotaAPIView):
                 }
                 for row in rows
             ]
-        )
-
-
-class PersonCalendarTokenView(RotaAPIView):
-    """Rotate a person's calendar token (the old feed URL stops working)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
-    def post(self, request, pk: int):
-        person = get_object_or_404(Person, pk=pk)
-        own = person_for_user(user=request.user)
-        if not (request.user.has_perm("rota_core.change_person") or (own and own.pk == person.pk)):
-            self.permission_denied(request, message="You may only rotate your own calendar token.")
-        with transaction.atomic():
-            token = person_rotate_calendar_token(person=person)
-        url = request.build_absolute_uri(reverse("rota-calendar-feed", kwargs={"token": token}))
-        return Response(
-            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
         )

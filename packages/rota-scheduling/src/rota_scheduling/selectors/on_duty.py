@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from ..adapters import Member, load_members, rota_members, rota_recurrence
-from ..engine import Availability
+from ..adapters import Members, load_members, rota_recurrence
 from ..models import Override, Rota, Shift
 from .timeline import rota_timeline
 
@@ -67,7 +66,7 @@ def holders_at(*, rotas, at: dict[int, datetime], scope: Q | None = None) -> dic
 
 
 def holders_for(
-    probes: list[tuple], *, scope: Q | None = None, availability: Availability | None = None
+    probes: list[tuple], *, scope: Q | None = None, members: Members | None = None
 ) -> list[OnDuty]:
     """Who holds each ``(rota, instant)``: the override covering it, else the stored shift
     covering it, else the projection. A constant number of queries, however many probes.
@@ -75,8 +74,9 @@ def holders_for(
     A rota is a Rota instance or a light row with ``id``, ``is_active`` and
     ``next_handoff_at`` (one that must be projected is then loaded in full); ``scope`` filters
     shifts and overrides by rota (default: the probed rotas' ids) and may select more.
-    ``availability``, when given, must hold from the earliest projected handoff on, with the
-    probed rotas' members loaded (``load_members(..., leave_since=...)``).
+    ``members``: what ``load_members(rotas, leave_since=...)`` loaded for the probed rotas,
+    from the earliest projected handoff on; without it (or if it lacks a rota that must be
+    projected) the members are loaded here.
     """
     if not probes:
         return []
@@ -110,7 +110,7 @@ def holders_for(
         ):
             if rota_id in unanswered:
                 stored.setdefault(rota_id, []).append(span)
-    projected = _projected_spans(projecting, availability) if projecting else {}
+    projected = _projected_spans(projecting, members) if projecting else {}
     return [
         _holder(
             rota.id,
@@ -119,11 +119,6 @@ def holders_for(
         )
         for rota, when in probes
     ]
-
-
-def _name(people: dict[int, Member], person_id: int) -> str | None:
-    member = people.get(person_id)
-    return member.name if member else None
 
 
 _UNREAD = object()
@@ -152,33 +147,39 @@ def _projects(rota, when: datetime) -> bool:
 
 
 def _projected_spans(
-    projecting: list[tuple], availability: Availability | None
+    projecting: list[tuple], members: Members | None
 ) -> dict[tuple[int, datetime], list[_Span]]:
     """The projected shifts covering each ``(rota, instant)``: past a handoff the sweep has
-    not stored yet. Loads what projection needs for all of them at once."""
+    not stored yet. Loads what projection needs for all of them at once, unless given."""
     full = {rota.id: rota for rota, _ in projecting if isinstance(rota, Rota)}
     missing = {rota.id for rota, _ in projecting} - set(full)
     if missing:
         full.update(Rota.objects.in_bulk(missing))
-    unloaded = [rota for rota in full.values() if rota_members(rota) is None]
-    if availability is None or unloaded:
+    if members is None or not members.covers(full.values()):
         since = min(rota.next_handoff_at for rota in full.values())
-        availability = load_members(list(full.values()), leave_since=since)
-    people: dict[int, Member] = {}
-    for loaded in {id(m): m for m in map(rota_members, full.values())}.values():
-        people.update(loaded)  # once per load_members call, not once per rota
+        members = load_members(list(full.values()), leave_since=since)
     shifts = {
         (rota_id, when): rota_timeline(
-            rota=full[rota_id], start=when, end=when + _PROBE, availability=availability
+            rota=full[rota_id],
+            start=when,
+            end=when + _PROBE,
+            members=members.of(full[rota_id]),
+            availability=members.availability,
         )
         for rota_id, when in {(rota.id, when) for rota, when in projecting}
     }
+    people = members.people
     return {
         key: [
             (s.start, s.end, s.person, _name(people, s.person), s.source, s.conflict) for s in found
         ]
         for key, found in shifts.items()
     }
+
+
+def _name(people: dict, person_id: int) -> str | None:
+    member = people.get(person_id)
+    return member.name if member else None
 
 
 _PROBE = timedelta(microseconds=1)
@@ -204,11 +205,12 @@ class RotaNow:
     current: OnDuty | None
     next: OnDuty | None
     next_handoff_at: datetime | None
+    members: tuple[int, ...]  # person ids in rota order
 
 
 def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, RotaNow]:
-    """``current`` and ``next`` of each rota for the API, in one pass of a constant number
-    of queries; loads the rotas' members (``load_members``) on the way."""
+    """``current``, ``next`` and the members of each rota for the API, in one pass of a
+    constant number of queries (the members by ``load_members``)."""
     now = now or timezone.now()
     upcoming_at = {}
     for rota in rotas:
@@ -216,10 +218,10 @@ def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, Ro
         if when is not None:
             upcoming_at[rota.id] = when
     handoffs = [rota.next_handoff_at for rota in rotas if rota.is_active and rota.next_handoff_at]
-    availability = load_members(rotas, leave_since=min([now, *handoffs]))
+    members = load_members(rotas, leave_since=min([now, *handoffs]))
     now_probes = [(rota, now) for rota in rotas]
     next_probes = [(rota, upcoming_at[rota.id]) for rota in rotas if rota.id in upcoming_at]
-    holders = iter(holders_for(now_probes + next_probes, availability=availability))
+    holders = iter(holders_for(now_probes + next_probes, members=members))
     current = {rota.id: next(holders) for rota, _ in now_probes}
     upcoming = {rota.id: next(holders) for rota, _ in next_probes}
     return {
@@ -227,6 +229,7 @@ def rotas_now(*, rotas: list[Rota], now: datetime | None = None) -> dict[int, Ro
             current=current[rota.id] if current[rota.id].person_id is not None else None,
             next=upcoming.get(rota.id),
             next_handoff_at=upcoming_at.get(rota.id),
+            members=members.of(rota),
         )
         for rota in rotas
     }

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..adapters import member_ids
+from ..adapters import load_member_ids
 from ..engine import build_segments
 from ..models import Rota
 from .timeline import rota_covers, rota_timeline
@@ -40,7 +40,7 @@ def rota_stats(*, rota: Rota, start: datetime, end: datetime) -> list[PersonStat
     for segment in segments:
         if segment.person is not None:
             seconds[segment.person] += (segment.end - segment.start).total_seconds()
-    order = list(member_ids(rota))
+    order = list(load_member_ids(rota))
     order += sorted((set(taken) | set(seconds) | set(passed)) - set(order))
     return [
         PersonStats(pid, taken[pid], round(seconds[pid] / 3600, 2), passed[pid]) for pid in order

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from ..adapters import load_availability, member_ids, rota_cycle_state, rota_recurrence
+from ..adapters import load_availability, load_member_ids, rota_cycle_state, rota_recurrence
 from ..engine import Availability, Cover, PlannedShift, Segment, build_segments, project
 from ..models import Override, Rota, Shift
 
@@ -33,10 +34,17 @@ def _stored_as_planned(shift: Shift, *, open_end: datetime) -> PlannedShift:
 
 
 def rota_timeline(
-    *, rota: Rota, start: datetime, end: datetime, availability: Availability | None = None
+    *,
+    rota: Rota,
+    start: datetime,
+    end: datetime,
+    members: Sequence[int] | None = None,
+    availability: Availability | None = None,
 ) -> list[PlannedShift]:
     """The shifts overlapping [start, end), in order: stored before the projection point,
-    projected from it."""
+    projected from it. Projecting needs ``members`` (person ids in rota order) and
+    ``availability``: what the caller loaded, else loaded here (``load_member_ids``,
+    ``load_availability``)."""
     cut = projection_start(rota)
     stored_until = min(end, cut) if cut else end
     shifts: list[PlannedShift] = []
@@ -46,7 +54,8 @@ def rota_timeline(
         )
         shifts = [_stored_as_planned(s, open_end=end) for s in stored.order_by("starts_at")]
     if cut is not None and cut < end and rota.next_boundary is not None:
-        members = member_ids(rota)
+        if members is None:
+            members = load_member_ids(rota)
         if members:
             if availability is None:
                 availability = load_availability(members, since=cut)
@@ -68,10 +77,13 @@ def rota_covers(*, rota: Rota, start: datetime, end: datetime) -> list[Cover]:
     return [Cover(start=o.starts_at, end=o.ends_at, person=o.person_id) for o in rows]
 
 
-def rota_segments(*, rota: Rota, start: datetime, end: datetime) -> list[Segment]:
-    """Who is on duty over [start, end): segments tiling the window, overrides on top."""
+def rota_segments(
+    *, rota: Rota, start: datetime, end: datetime, members: Sequence[int] | None = None
+) -> list[Segment]:
+    """Who is on duty over [start, end): segments tiling the window, overrides on top.
+    ``members`` as in ``rota_timeline``."""
     return build_segments(
-        shifts=rota_timeline(rota=rota, start=start, end=end),
+        shifts=rota_timeline(rota=rota, start=start, end=end, members=members),
         overrides=rota_covers(rota=rota, start=start, end=end),
         window_start=start,
         window_end=end,

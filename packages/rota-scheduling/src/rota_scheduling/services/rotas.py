@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rota_core.api.exceptions import Conflict
 from rota_core.models import Person
 from rota_core.validators import validate_no_control_characters
 
+from ..exceptions import RotaNotRunning
 from ..handoff_timer import arm_on_commit
 from ..models import Membership, Rota, new_calendar_token
 from ..validation import validate_definition
@@ -87,9 +87,6 @@ def _replace_members(rota: Rota, ids: list[int]) -> None:
     Membership.objects.bulk_create(
         Membership(rota=rota, person_id=pid, position=i) for i, pid in enumerate(ids)
     )
-    if hasattr(rota, "_prefetched_objects_cache"):
-        rota._prefetched_objects_cache.pop("memberships", None)
-    rota.__dict__.pop("_member_ids", None)
 
 
 def _definition(rota: Rota) -> dict:
@@ -177,9 +174,9 @@ def rota_advance(*, rota: Rota, now: datetime | None = None) -> Rota:
         rota = locked_rota(rota.pk)
         _catch_up_and_announce(rota, now=now)
         if not rota.is_active:
-            raise Conflict("The rota is paused; resume it before advancing.")
+            raise RotaNotRunning("The rota is paused; resume it before advancing.")
         if rota.next_handoff_at is None:
-            raise Conflict("The rota has no members to hand over to.")
+            raise RotaNotRunning("The rota has no members to hand over to.")
         shift = advance_rotation(rota, now=now)
         rota.save(update_fields=STATE_FIELDS)
         announce_shift(rota, shift)

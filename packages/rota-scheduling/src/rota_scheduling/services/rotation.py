@@ -5,7 +5,7 @@ Callers hold the rota's row lock (``locked_rota``) and save the state fields aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from ..adapters import (
     load_availability,
-    member_ids,
+    load_member_ids,
     rota_cycle_state,
     rota_recurrence,
     store_cycle_state,
@@ -22,7 +22,7 @@ from ..adapters import (
 from ..conf import app_settings
 from ..engine import Availability, CycleState, PlannedShift, assign, project
 from ..models import Override, Rota, Shift, ShiftSource
-from ..signals import shift_started
+from ..signals import ShiftStart, shifts_started
 
 STATE_FIELDS = [
     "next_handoff_at",
@@ -77,10 +77,10 @@ def _store(rota: Rota, planned: PlannedShift) -> Shift:
     return shift
 
 
-def start_rotation(rota: Rota, *, now: datetime) -> Shift | None:
+def start_rotation(rota: Rota, *, now: datetime, members: Sequence[int]) -> Shift | None:
     """SPEC "Start": store the shift of the boundary period containing ``now`` at once, given
-    to the member at k mod n subject to availability; before B_0 nobody is on duty yet."""
-    members = member_ids(rota)
+    to the member at k mod n (``members``: person ids in rota order) subject to availability;
+    before B_0 nobody is on duty yet."""
     recurrence = rota_recurrence(rota)
     k = recurrence.index_at(now)
     if k < 0:
@@ -120,11 +120,12 @@ def reschedule_rotation(rota: Rota, *, now: datetime) -> None:
 def sync_rotation(rota: Rota, *, now: datetime, redefined: bool = False) -> Shift | None:
     """Bring the state in line with is_active, members and the definition after an edit.
     Returns a shift that started because of it (to announce), if any."""
-    if not rota.is_active or not member_ids(rota):
+    members = load_member_ids(rota) if rota.is_active else ()
+    if not members:
         stop_rotation(rota)
         return None
     if rota.current_shift_id is None:
-        return start_rotation(rota, now=now)
+        return start_rotation(rota, now=now, members=members)
     if redefined or rota.next_handoff_at is None:
         reschedule_rotation(rota, now=now)
     else:  # reminder_minutes may have changed: move (or drop) the pending reminder
@@ -144,14 +145,17 @@ def plan_catch_up(
     rota: Rota,
     *,
     now: datetime,
+    members: Sequence[int] | None = None,
     availability: Availability | None = None,
     tz: ZoneInfo | None = None,
 ) -> CatchUp | None:
     """Every boundary the rota passed (downtime included), assigned; None when nothing is
-    due. Reads nothing but what it is given (and the rota's prefetched members)."""
-    if not rota.is_active or rota.next_handoff_at is None or rota.next_handoff_at > now:
+    due. Reads nothing but what it is given: without ``members`` (person ids in rota order)
+    or ``availability``, a due rota loads them (``load_member_ids``, ``load_availability``)."""
+    if not _due(rota, now):
         return None
-    members = member_ids(rota)
+    if members is None:
+        members = load_member_ids(rota)
     if not members:
         return None
     if availability is None:
@@ -210,17 +214,22 @@ def catch_up(
     rota: Rota,
     *,
     now: datetime,
+    members: Sequence[int] | None = None,
     availability: Availability | None = None,
     tz: ZoneInfo | None = None,
 ) -> list[Shift]:
     """Store every boundary the rota passed and move its state on (one rota; the sweep does
-    the same for a whole batch with bulk writes). ``tz`` overrides the rota's zone (the
-    system zone it followed before a change)."""
-    due = rota.is_active and rota.next_handoff_at and rota.next_handoff_at <= now
-    if due and not member_ids(rota):
+    the same for a whole batch with bulk writes). ``members`` and ``availability`` as in
+    ``plan_catch_up``; ``tz`` overrides the rota's zone (the system zone it followed before a
+    change)."""
+    if not _due(rota, now):
+        return []
+    if members is None:
+        members = load_member_ids(rota)
+    if not members:
         stop_rotation(rota)
         return []
-    plan = plan_catch_up(rota, now=now, availability=availability, tz=tz)
+    plan = plan_catch_up(rota, now=now, members=members, availability=availability, tz=tz)
     if plan is None:
         return []
     closed = close_current_shift(rota, plan)
@@ -231,9 +240,13 @@ def catch_up(
     return stored
 
 
+def _due(rota: Rota, now: datetime) -> bool:
+    return bool(rota.is_active and rota.next_handoff_at and rota.next_handoff_at <= now)
+
+
 def advance_rotation(rota: Rota, *, now: datetime) -> Shift:
     """End the current shift now; the next assignee holds it until the next boundary."""
-    members = member_ids(rota)
+    members = load_member_ids(rota)
     end = rota.next_handoff_at
     availability = load_availability(members, since=now)
     turn = assign(
@@ -270,22 +283,22 @@ def cover_at(rota: Rota, at: datetime) -> Override | None:
     )
 
 
-def announce_shift(
-    rota: Rota,
-    shift: Shift,
-    *,
-    overrides: Iterable[Override] | None = None,
-    batch: object | None = None,
-) -> None:
-    """Send shift_started for a stored shift; an override in force at its start means the
-    covering person is the one on duty. ``overrides``: the rota's overrides around the shift's
-    start when the caller loaded them already (the sweep does, for a whole batch). ``batch``
-    tells receivers more of the same follow and ``sweep_batch_stored`` closes the batch."""
+def shift_start(
+    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+) -> ShiftStart:
+    """What ``shifts_started`` says of a stored shift: an override in force at its start means
+    the covering person is the one on duty. ``overrides``: the rota's overrides around the
+    shift's start when the caller loaded them already (the sweep does, for a whole batch);
+    without them, one query."""
     if overrides is None:
         override = cover_at(rota, shift.starts_at)
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
-    person = override.person if override else shift.person
-    shift_started.send(
-        sender=Rota, rota=rota, shift=shift, person=person, override=override, batch=batch
-    )
+    return ShiftStart(rota, shift, override.person if override else shift.person, override)
+
+
+def announce_shift(
+    rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
+) -> None:
+    """Send ``shifts_started`` for one rota's stored shift."""
+    shifts_started.send(sender=Rota, starts=[shift_start(rota, shift, overrides=overrides)])

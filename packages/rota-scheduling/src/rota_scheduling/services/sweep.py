@@ -15,11 +15,11 @@ from django.utils import timezone
 from rota_core.models import Person
 from rota_settings.selectors import get_system_timezone
 
-from ..adapters import load_members, member_ids
+from ..adapters import Members, load_members
 from ..conf import app_settings
 from ..models import Override, Rota, Shift
 from ..selectors import rota_on_duty
-from ..signals import shift_upcoming, sweep_batch_stored
+from ..signals import shift_upcoming, shifts_started
 from .rotation import (
     STATE_FIELDS,
     announce_shift,
@@ -28,6 +28,7 @@ from .rotation import (
     close_current_shift,
     new_shift_rows,
     plan_catch_up,
+    shift_start,
     stop_rotation,
 )
 from .state_writer import save_rota_states
@@ -56,7 +57,7 @@ def rotate_due(
     store a shift twice (a unique (rota, starts_at) backs that up). A batch is written with
     bulk statements; if anything in it fails, the batch is redone rota by rota in savepoints,
     so one bad rota never holds back the others and no rota is ever half rotated.
-    ``shift_started`` goes out once per rota per sweep, for its latest shift. ``on_stored``
+    ``shifts_started`` goes out once per batch, naming each rota's latest shift. ``on_stored``
     sees each batch's new shifts; with ``collect=False`` the result keeps only counts, so
     memory stays flat however many rotas are due (the task and ``rota rotate`` do that).
     """
@@ -95,7 +96,7 @@ def rotate_due(
 class _BatchContext:
     """What a batch needs, loaded in a fixed number of queries."""
 
-    availability: object
+    members: Members
     overrides: dict[int, list[Override]]
     system_tz: ZoneInfo
 
@@ -104,7 +105,7 @@ class _BatchContext:
         since = min(rota.next_handoff_at for rota in batch)
         return cls(
             # Members, deactivation and leave in one query, by rota id (no list of people).
-            availability=load_members(batch, leave_since=since),
+            members=load_members(batch, leave_since=since),
             overrides=_overrides_between(batch, since=since, until=now),
             system_tz=get_system_timezone(),
         )
@@ -129,11 +130,16 @@ def _overrides_between(batch: list[Rota], *, since: datetime, until: datetime) -
 def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -> list[Shift]:
     plans, closed, rows = [], [], []
     for rota in batch:
-        if not member_ids(rota):
+        members = context.members.of(rota)
+        if not members:
             stop_rotation(rota)
             continue
         plan = plan_catch_up(
-            rota, now=now, availability=context.availability, tz=context.zone(rota)
+            rota,
+            now=now,
+            members=members,
+            availability=context.members.availability,
+            tz=context.zone(rota),
         )
         if plan is None:
             continue
@@ -149,14 +155,15 @@ def _rotate_batch(batch: list[Rota], *, now: datetime, context: _BatchContext) -
     for rota, plan, first, end in plans:
         apply_catch_up(rota, plan, stored[first:end])
     save_rota_states(batch)
-    token = object()
-    # Only the people who take over are named in the announcements: load just those.
+    # Only the people who take over are named in the announcement: load just those.
     people = Person.objects.in_bulk({stored[end - 1].person_id for _r, _p, _f, end in plans})
+    starts = []
     for rota, _plan, _first, end in plans:
         latest = stored[end - 1]
         latest.person = people[latest.person_id]
-        announce_shift(rota, latest, overrides=context.overrides[rota.id], batch=token)
-    sweep_batch_stored.send(sender=Rota, batch=token, rotas=len(plans))
+        starts.append(shift_start(rota, latest, overrides=context.overrides[rota.id]))
+    if starts:
+        shifts_started.send(sender=Rota, starts=starts)
     return stored
 
 
@@ -168,7 +175,12 @@ def _rotate_one_by_one(
         rota.refresh_from_db()  # the failed batch may have changed it in memory
         try:
             with transaction.atomic():
-                shifts = catch_up(rota, now=now, availability=context.availability)
+                shifts = catch_up(
+                    rota,
+                    now=now,
+                    members=context.members.of(rota),
+                    availability=context.members.availability,
+                )
                 rota.save(update_fields=STATE_FIELDS)
                 if shifts:
                     latest = shifts[-1]
@@ -187,10 +199,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        due = (
-            Rota.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(is_active=True, remind_at__lte=now, next_handoff_at__gt=now)
-            .prefetch_related("memberships")
+        due = Rota.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            is_active=True, remind_at__lte=now, next_handoff_at__gt=now
         )
         for rota in due:
             # A savepoint per rota: a failing receiver rolls back that reminder alone (tried
