@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.permissions import ModelChangePermission, SignedInReadModelPermsWrite
+from rota_core.api.serializers import CalendarTokenSerializer
 from rota_core.models import Person
 
 from ..models import Override, Rota, Shift
@@ -98,7 +99,7 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
         rota = rota_advance(rota=self.get_object())
         return Response(self.get_serializer(rotas_for_api().get(pk=rota.pk)).data)
 
-    @extend_schema(request=None, responses={201: s.CalendarTokenSerializer})
+    @extend_schema(request=None, responses={201: CalendarTokenSerializer})
     @action(
         detail=True, methods=["post"], url_path="calendar-token",
         permission_classes=[ModelChangePermission],
