@@ -1,15 +1,17 @@
-"""django-celery-beat's periodic task admin, warning when tasks share a schedule row.
+"""django-celery-beat's periodic task admin, as ops need it.
 
-django-celery-beat lets several tasks point at one interval or crontab row, and its admin
-edits that row in place: re-timing one task silently re-times the others. The shipped tasks
-each get a row of their own (``periodic.ensure_periodic_tasks``); this says so when ops (or an
-older version) made tasks share one.
+- It warns when tasks share a schedule row. django-celery-beat lets several tasks point at one
+  interval or crontab row, and its admin edits that row in place: re-timing one task silently
+  re-times the others. The shipped tasks each get a row of their own
+  (``periodic.ensure_periodic_tasks``); this says so when ops made tasks share one.
+- "Task (registered)" shows the task's registered name. django-celery-beat's form leaves it
+  blank on every saved task (the name only shows under "Task (custom)").
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
 from .periodic import shared_schedules
@@ -27,7 +29,17 @@ def warn_shared_schedules(request, *, task_name: str | None = None) -> None:
         )
 
 
-class SharedScheduleWarningPeriodicTaskAdmin(PeriodicTaskAdmin):
+class RegisteredTaskPeriodicTaskForm(PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registered = {value for value, _ in self.fields["regtask"].widget.choices}
+        if self.instance.pk and self.instance.task in registered:
+            self.initial.setdefault("regtask", self.instance.task)
+
+
+class OpsPeriodicTaskAdmin(PeriodicTaskAdmin):
+    form = RegisteredTaskPeriodicTaskForm
+
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":
             warn_shared_schedules(request)
@@ -41,8 +53,8 @@ class SharedScheduleWarningPeriodicTaskAdmin(PeriodicTaskAdmin):
 
 
 def register_periodic_task_admin(site: admin.AdminSite = admin.site) -> None:
-    """Replace django-celery-beat's PeriodicTask admin (listed before this app, so already
-    registered) with the warning one."""
+    """Replace django-celery-beat's PeriodicTask admin (listed before this app in
+    INSTALLED_APPS, so already registered) with the one above."""
     if site.is_registered(PeriodicTask):
         site.unregister(PeriodicTask)
-    site.register(PeriodicTask, SharedScheduleWarningPeriodicTaskAdmin)
+    site.register(PeriodicTask, OpsPeriodicTaskAdmin)

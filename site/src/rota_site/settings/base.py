@@ -148,7 +148,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
-CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # purged by the "celery.backend_cleanup" periodic task
+# One purge of old results: the "Purge old task results" periodic task (rota_site.tasks) deletes
+# them after TASK_RESULTS_MAX_AGE seconds. result_expires stays unset (None, not Celery's 1-day
+# default) so beat does not add its own "celery.backend_cleanup" entry beside it.
+CELERY_RESULT_EXPIRES = None
+TASK_RESULTS_MAX_AGE = env.int("TASK_RESULTS_MAX_AGE", default=7 * 24 * 3600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
