@@ -77,7 +77,7 @@ def test_migrate_leaves_one_purge_in_a_database_that_had_two():
 
 def test_the_purge_deletes_results_older_than_the_max_age(settings):
     settings.TASK_RESULTS_MAX_AGE = 3600
-    old, recent = (TaskResult.objects.create(task_id=tid) for tid in ("old", "recent"))
+    old, _recent = (TaskResult.objects.create(task_id=tid) for tid in ("old", "recent"))
     TaskResult.objects.filter(pk=old.pk).update(date_done=timezone.now() - timedelta(hours=2))
 
     purge_task_results()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from rota_core.models import Person
 
+from .adapters import rota_zone
 from .models import Membership, Override, Rota, Shift
 from .periodic_admin import register_periodic_task_admin
 from .preview import WEEKDAY_CHOICES, PreviewWindowForm, schedule_preview
@@ -28,7 +29,6 @@ from .services import (
 )
 from .services.overrides import override_validate
 from .services.rotas import DEFINITION_FIELDS, EDITABLE_FIELDS
-from .adapters import rota_zone
 from .validation import validate_definition
 
 

@@ -97,7 +97,5 @@ def shared_schedules() -> list[SharedSchedule]:
         model = PeriodicTask._meta.get_field(field).related_model
         for schedule in model.objects.filter(pk__in=list(rows)).order_by("pk"):
             names = PeriodicTask.objects.filter(**{field: schedule}).order_by("name")
-            shared.append(
-                SharedSchedule(str(schedule), list(names.values_list("name", flat=True)))
-            )
+            shared.append(SharedSchedule(str(schedule), list(names.values_list("name", flat=True))))
     return shared
