@@ -112,7 +112,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def next_attempt(self, delivery: Delivery):
         """Only a pending delivery has one; on a sent or failed row the stored time is that
         of its last claim and means nothing."""
-        return delivery.next_attempt_at if delivery.status == Status.PENDING else None
+        if delivery.status != Status.PENDING:
+            return self.get_empty_value_display()
+        return delivery.next_attempt_at
 
     @admin.display(description="Last error")
     def error(self, delivery: Delivery) -> str:

@@ -144,4 +144,4 @@ class DeliveryAttempt(models.Model):
         ordering = ["delivery", "attempted_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.delivery}: {self.outcome} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_outcome_display()} at {self.attempted_at:%Y-%m-%d %H:%M:%S %Z}"

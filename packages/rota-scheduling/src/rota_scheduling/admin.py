@@ -106,7 +106,7 @@ class RotaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     actions = ["advance_now"]
-    readonly_fields = ["on_duty", "up_next", "next_handoff_at"]
+    readonly_fields = ["on_duty", "up_next", "next_handoff"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "is_active"]}),
         (
@@ -124,7 +124,7 @@ class RotaAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Now", {"fields": ["on_duty", "up_next", "next_handoff_at"]}),
+        ("Now", {"fields": ["on_duty", "up_next", "next_handoff"]}),
     ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -158,6 +158,12 @@ class RotaAdmin(admin.ModelAdmin):
         if not state or not state.current:
             return "—"
         return state.current.person_name
+
+    @admin.display(description="Next handoff at")
+    def next_handoff(self, rota: Rota) -> str:
+        if rota.next_handoff_at is None:
+            return "—"
+        return f"{rota.next_handoff_at.astimezone(rota_zone(rota)):%a %d %b %Y %H:%M %Z}"
 
     @admin.display(description="Up next")
     def up_next(self, rota: Rota) -> str:
