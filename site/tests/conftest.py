@@ -63,3 +63,25 @@ def own_database_env(folder) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def check_api_docs_served_locally(base_url: str) -> None:
+    """/api/docs/ of a running server loads Swagger UI from that server's static files (the
+    drf-spectacular-sidecar assets, served by WhiteNoise), nothing from another host."""
+    import re
+
+    import httpx
+
+    docs = httpx.get(f"{base_url}/api/docs/", timeout=10)
+    assert docs.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert any(a.endswith("/swagger-ui-bundle.js") for a in assets), assets
+    assert all(a.startswith("/static/") for a in assets), assets  # no CDN
+    for asset in assets:
+        response = httpx.get(f"{base_url}{asset}", timeout=10)
+        assert response.status_code == 200, asset
+
+
+@pytest.fixture
+def api_docs_served_locally():
+    return check_api_docs_served_locally

@@ -230,7 +230,7 @@ def passes(argv: list[str], env: dict[str, str], cwd: Path) -> bool:
 
 
 def test_api_worker_and_beat_come_up_healthy_from_the_image_commands(
-    database_url, redis_url, image, tmp_path
+    database_url, redis_url, image, tmp_path, api_docs_served_locally
 ):
     import psycopg
 
@@ -284,6 +284,7 @@ def test_api_worker_and_beat_come_up_healthy_from_the_image_commands(
         static = httpx.get(f"{base}/static/admin/css/base.css", timeout=10)  # WhiteNoise
         assert static.status_code == 200
         assert static.headers["content-type"].startswith("text/css")
+        api_docs_served_locally(base)  # collected at build time, served with DEBUG off
         assert "gunicorn" in processes.log("api").lower()
 
         # Beat was "down" for an hour: its first loop sends the shipped periodic tasks at once.

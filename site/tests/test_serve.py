@@ -23,7 +23,9 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) ->
     raise AssertionError(f"{url} did not answer 200 within {timeout}s")
 
 
-def test_rota_serve_runs_web_worker_and_beat_and_stops_on_sigterm(process_env, tmp_path, free_port):
+def test_rota_serve_runs_web_worker_and_beat_and_stops_on_sigterm(
+    process_env, tmp_path, free_port, api_docs_served_locally
+):
     port = free_port
     log = (tmp_path / "serve.log").open("w+")
     process = subprocess.Popen(
@@ -34,6 +36,7 @@ def test_rota_serve_runs_web_worker_and_beat_and_stops_on_sigterm(process_env, t
     try:
         health = wait_for_health(f"http://127.0.0.1:{port}/health/", process)
         assert health.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+        api_docs_served_locally(f"http://127.0.0.1:{port}")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
     finally:

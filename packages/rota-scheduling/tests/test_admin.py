@@ -1,7 +1,8 @@
-"""The admin: rotas with members inline, who is on duty, "advance now", the schedule preview,
-and writes that go through the services (a rota starts; overrides are validated)."""
+"""The admin: rotas with members inline, who is on duty, "advance now", the schedule preview
+(in the rota's zone, over a chosen window), weekdays as checkboxes, and writes that go through
+the services (a rota starts; overrides are validated)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -51,7 +52,7 @@ def rota_form(people, **extra) -> dict:
         "interval": "1",
         "starts_on": b0.date().isoformat(),
         "handoff_time": b0.strftime("%H:%M"),
-        "weekdays": "[0, 1, 2, 3, 4, 5, 6]",
+        "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
         "skip_policy": "defer",
         "reminder_minutes": "1440",
         "memberships-TOTAL_FORMS": str(len(people)),
@@ -106,6 +107,88 @@ def test_the_change_page_shows_members_now_next_and_the_schedule_preview(admin_c
     assert "<td>C</td><td>rotation</td>" in preview
 
 
+def daily_in_tokyo(people) -> Rota:
+    """A daily rota handing over at 09:00 Tokyo time (00:00 UTC), starting next week."""
+    starts_on = timezone.now().date() + timedelta(days=7)
+    return rota_create(
+        fields={"name": "Tokyo desk", "cadence": "daily", "timezone": "Asia/Tokyo",
+                "starts_on": starts_on, "handoff_time": time(9, 0)},
+        members=[p.pk for p in people],
+    )  # fmt: skip
+
+
+def preview_rows(page: str) -> list[list[str]]:
+    table = page.split('class="schedule-preview"')[1].split("</tbody>")[0].split("<tbody>")[1]
+    return [
+        [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+        for row in table.split("<tr>")[1:]
+    ]
+
+
+def test_the_schedule_preview_is_in_the_rotas_zone_over_the_chosen_window(admin_client, people):
+    rota = daily_in_tokyo(people)
+    first = rota.starts_on
+
+    response = admin_client.get(
+        f"{ROTAS}{rota.pk}/change/?preview_from={first.isoformat()}&preview_weeks=1"
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-zone="Asia/Tokyo"' in page
+    rows = preview_rows(page)
+    # Midnight to 09:00 Tokyo time on the first day nobody is on duty, then seven turns of a
+    # day each, handing over at 09:00 Tokyo time (00:00 UTC), the last cut at the window's end.
+    assert len(rows) == 8
+    day = f"{first:%a} {first.day} {first:%b %Y}"
+    assert rows[0][:3] == [f"{day} 00:00", f"{day} 09:00 JST", "nobody"]
+    assert [row[2] for row in rows[1:5]] == ["A", "B", "C", "D"]
+    assert all(row[0].endswith("09:00") for row in rows[1:])
+    # The window's inputs show what was asked, and belong to the preview's GET form.
+    assert f'value="{first.isoformat()}"' in page and 'form="schedule-preview-window"' in page
+
+    two_weeks = admin_client.get(
+        f"{ROTAS}{rota.pk}/change/?preview_from={first.isoformat()}&preview_weeks=2"
+    )
+    assert len(preview_rows(two_weeks.content.decode())) == 15
+
+
+def test_a_bad_preview_window_is_named_and_the_default_window_shown(admin_client, people):
+    rota = daily_in_tokyo(people)
+
+    response = admin_client.get(f"{ROTAS}{rota.pk}/change/?preview_weeks=many&preview_from=x")
+
+    assert response.status_code == 200
+    form = response.context["preview_window"]
+    assert set(form.errors) == {"preview_weeks", "preview_from"}
+    assert "Enter a whole number." in response.content.decode()
+    rows = preview_rows(response.content.decode())
+    # Eight weeks from now: nobody until the rota starts next week, then 49 or 50 daily turns
+    # (depending on the time of day now).
+    assert rows[0][2] == "nobody"
+    assert 49 <= len(rows) - 1 <= 50
+
+
+def test_weekdays_are_checkboxes_and_save_as_a_list(admin_client, people):
+    b0 = anchor(WEEK + HOUR)
+    monday = b0.date() - timedelta(days=b0.date().weekday())
+
+    page = admin_client.get(f"{ROTAS}add/").content.decode()
+    assert page.count('type="checkbox" name="weekdays"') == 7
+    assert '<textarea name="weekdays"' not in page
+
+    form = rota_form(people, cadence="daily", starts_on=monday.isoformat(),
+                     weekdays=["0", "2", "4"])  # fmt: skip
+    response = admin_client.post(f"{ROTAS}add/", form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rota = Rota.objects.get(name="Desk")
+    assert rota.weekdays == [0, 2, 4]
+    page = admin_client.get(f"{ROTAS}{rota.pk}/change/").content.decode()
+    checked = [v for v in "0123456" if f'value="{v}" id="id_weekdays_{v}" checked' in page]
+    assert checked == ["0", "2", "4"]
+
+
 def test_the_add_page_renders(admin_client, people):
     assert admin_client.get(f"{ROTAS}add/").status_code == 200
 
@@ -134,9 +217,10 @@ def test_a_person_listed_twice_in_the_admin_is_a_form_error(admin_client, people
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"cadence": "daily", "weekdays": "[0]"}, "starts_on"),  # starts_on not a Monday
+        ({"cadence": "daily", "weekdays": ["0"]}, "starts_on"),  # starts_on not a Monday
         ({"timezone": "Mars/Olympus"}, "timezone"),
-        ({"weekdays": "[7]"}, "weekdays"),
+        ({"weekdays": ["7"]}, "weekdays"),
+        ({"cadence": "daily", "weekdays": []}, "weekdays"),
         ({"interval": "0"}, "interval"),
         ({"name": "ops"}, "name"),
     ],

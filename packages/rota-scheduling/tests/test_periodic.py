@@ -40,6 +40,58 @@ def test_registering_again_keeps_what_ops_changed():
     assert PeriodicTask.objects.filter(name="Send shift reminders").count() == 1
 
 
+def test_each_task_has_a_schedule_row_of_its_own():
+    rotate = PeriodicTask.objects.get(name="Rotate due rotas")
+    remind = PeriodicTask.objects.get(name="Send shift reminders")
+    assert rotate.interval_id != remind.interval_id
+
+    rotate.interval.every = 120  # ops edit "every 60 seconds" from the rotate task's page
+    rotate.interval.save()
+
+    remind.refresh_from_db()
+    assert (remind.interval.every, remind.interval.period) == (60, IntervalSchedule.SECONDS)
+
+
+def share_one_row(every: int) -> IntervalSchedule:
+    """What registration did before: both tasks on one row, here re-timed by ops."""
+    shared = IntervalSchedule.objects.create(every=every, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.filter(name__in=["Rotate due rotas", "Send shift reminders"]).update(
+        interval=shared
+    )
+    return shared
+
+
+def test_registering_splits_a_shared_row_keeping_what_ops_set():
+    share_one_row(every=90)
+
+    register_periodic_tasks(sender=apps.get_app_config("rota_scheduling"))
+
+    rotate = PeriodicTask.objects.get(name="Rotate due rotas")
+    remind = PeriodicTask.objects.get(name="Send shift reminders")
+    assert rotate.interval_id != remind.interval_id
+    for task in (rotate, remind):
+        assert (task.interval.every, task.interval.period) == (90, IntervalSchedule.SECONDS)
+    rotate.interval.every = 30
+    rotate.interval.save()
+    remind.refresh_from_db()
+    assert remind.interval.every == 90
+
+
+def test_the_admin_says_which_tasks_share_a_schedule(admin_client):
+    changelist = "/admin/django_celery_beat/periodictask/"
+    page = admin_client.get(changelist, follow=True).content.decode()
+    assert "share one schedule" not in page
+
+    share_one_row(every=60)
+
+    page = admin_client.get(changelist).content.decode()
+    warning = '"Rotate due rotas", "Send shift reminders" share one schedule (every 60 seconds)'
+    assert warning in page.replace("&quot;", '"')
+    rotate = PeriodicTask.objects.get(name="Rotate due rotas")
+    form = admin_client.get(f"{changelist}{rotate.pk}/change/").content.decode()
+    assert warning in form.replace("&quot;", '"')
+
+
 def test_registering_again_restores_a_deleted_task():
     PeriodicTask.objects.filter(name="Send shift reminders").delete()
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
+from .attempts import record_attempt
 from .backoff import retry_delay
 from .conf import app_settings
 from .models import Delivery, Status
@@ -65,6 +66,7 @@ def record(delivery: Delivery, outcome: Outcome, *, now: datetime) -> float | No
             "status", "sent_at", "last_error", "next_attempt_at", "response_status", "updated_at",
         ]
     )  # fmt: skip
+    record_attempt(delivery=delivery, error=outcome.error, response_status=outcome.status, at=now)
     return delay
 
 

@@ -121,3 +121,27 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.target} ({self.status})"
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", "Sent"
+    RETRY = "retry", "Failed, retried later"
+    FAILED = "failed", "Failed, given up"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery: when, how it went, the error. Kept for every attempt,
+    so a delivery retried (even by "Retry now", which gives it a fresh attempt budget) still
+    shows its earlier failures."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="history")
+    attempted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
+    error = models.TextField(blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.attempted_at:%Y-%m-%d %H:%M:%S %Z}"

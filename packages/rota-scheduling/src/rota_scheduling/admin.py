@@ -1,4 +1,5 @@
-"""Admin: rotas with members inline, who is on duty, "advance now", a schedule preview.
+"""Admin: rotas with members inline, who is on duty, "advance now", a schedule preview in the
+rota's zone over a chosen window, weekdays as checkboxes.
 
 Writes go through the services, as they do from the API: a rota created here starts, an edit
 keeps the rotation consistent and notifies, an override is validated like any other. The
@@ -7,18 +8,17 @@ forms run the services' rules in ``clean`` so a mistake is a form error, never a
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from rota_core.models import Person
 
+from .adapters import rota_zone
 from .models import Membership, Override, Rota, Shift
-from .selectors import rota_segments, rotas_now
+from .periodic_admin import register_periodic_task_admin
+from .preview import WEEKDAY_CHOICES, PreviewWindowForm, schedule_preview
+from .selectors import rotas_now
 from .services import (
     override_create,
     override_delete,
@@ -31,8 +31,6 @@ from .services import (
 from .services.overrides import override_validate
 from .services.rotas import DEFINITION_FIELDS, EDITABLE_FIELDS
 from .validation import validate_definition
-
-PREVIEW = timedelta(weeks=8)
 
 
 class MembershipForm(forms.ModelForm):
@@ -67,6 +65,14 @@ def _ordered_members(formset) -> list[int]:
 
 
 class RotaForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,  # "none" is reported by the rota rules, with their wording
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Daily cadence: days handoffs may fall on.",
+    )
+
     class Meta:
         model = Rota
         fields = list(EDITABLE_FIELDS)
@@ -101,7 +107,7 @@ class RotaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     actions = ["advance_now", "rotate_calendar_tokens"]
-    readonly_fields = ["on_duty", "up_next", "next_handoff_at", "schedule_preview"]
+    readonly_fields = ["on_duty", "up_next", "next_handoff"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "is_active"]}),
         (
@@ -119,8 +125,21 @@ class RotaAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Now", {"fields": ["on_duty", "up_next", "next_handoff_at", "schedule_preview"]}),
+        ("Now", {"fields": ["on_duty", "up_next", "next_handoff"]}),
     ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page shows the schedule over the window its GET parameters ask for
+        (``preview_from``, ``preview_weeks``), in the rota's zone."""
+        rota = self.get_object(request, object_id)
+        if rota is not None:
+            window = PreviewWindowForm(request.GET or None, zone=rota_zone(rota))
+            extra_context = {
+                **(extra_context or {}),
+                "preview_window": window,
+                "schedule_preview": schedule_preview(rota=rota, window=window),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _now(self, rota: Rota):
         """current/next of a rota (a few queries: each column that shows it asks anew)."""
@@ -133,41 +152,19 @@ class RotaAdmin(admin.ModelAdmin):
             return "—"
         return state.current.person_name
 
+    @admin.display(description="Next handoff at")
+    def next_handoff(self, rota: Rota) -> str:
+        if rota.next_handoff_at is None:
+            return "—"
+        return f"{rota.next_handoff_at.astimezone(rota_zone(rota)):%a %d %b %Y %H:%M %Z}"
+
     @admin.display(description="Up next")
     def up_next(self, rota: Rota) -> str:
         state = self._now(rota)
         if not state or not state.next or state.next.person_id is None:
             return "—"
-        when = timezone.localtime(state.next_handoff_at)
+        when = state.next_handoff_at.astimezone(rota_zone(rota))
         return f"{state.next.person_name} from {when:%a %d %b %Y %H:%M %Z}"
-
-    @admin.display(description="Schedule (next 8 weeks)")
-    def schedule_preview(self, rota: Rota) -> str:
-        if not rota.pk:
-            return "—"
-        now = timezone.now()
-        segments = rota_segments(rota=rota, start=now, end=now + PREVIEW)
-        names = dict(
-            Person.objects.filter(id__in={seg.person for seg in segments}).values_list("id", "name")
-        )
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    f"{timezone.localtime(seg.start):%a %d %b %H:%M}",
-                    f"{timezone.localtime(seg.end):%a %d %b %H:%M %Z}",
-                    names.get(seg.person, "nobody"),
-                    seg.source + (" ⚠ conflict" if seg.conflict else ""),
-                )
-                for seg in segments
-            ),
-        )
-        return format_html(
-            '<table class="schedule-preview"><thead><tr><th>From</th><th>Until</th>'
-            "<th>On duty</th><th>Source</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
-        )
 
     @admin.action(description="Advance now (manual handoff)", permissions=["change"])
     def advance_now(self, request, queryset):
@@ -295,3 +292,6 @@ class OverrideAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for override in queryset:
             override_delete(override=override)
+
+
+register_periodic_task_admin()

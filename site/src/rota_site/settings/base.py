@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_celery_beat",
     "django_celery_results",
     "rota_core",
@@ -157,7 +158,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
-CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # purged by the "celery.backend_cleanup" periodic task
+# One purge of old results: the "Purge old task results" periodic task (rota_site.tasks) deletes
+# them after TASK_RESULTS_MAX_AGE seconds. result_expires stays unset (None, not Celery's 1-day
+# default) so beat does not add its own "celery.backend_cleanup" entry beside it.
+CELERY_RESULT_EXPIRES = None
+TASK_RESULTS_MAX_AGE = env.int("TASK_RESULTS_MAX_AGE", default=7 * 24 * 3600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
@@ -227,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # /api/docs/ loads Swagger UI from our own static files: it works with no network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The shared error answers (400/403/404/409) on every operation, see rota_core.api.schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
