@@ -17,6 +17,8 @@ def person_save(*, person: Person) -> Person:
     reactivation; from that instant on the person counts as unavailable. Use it for
     instances built elsewhere (admin forms); the API and the import call the functions below.
     """
+    if person.timezone == "":  # "follows the system zone" is null everywhere
+        person.timezone = None
     if person.is_active:
         person.deactivated_at = None
     elif person.deactivated_at is None:
@@ -31,7 +33,7 @@ def person_create(
     name: str,
     email: str,
     user: AbstractBaseUser | None = None,
-    timezone: str = "",
+    timezone: str | None = None,
     is_active: bool = True,
     notify_email: bool = True,
 ) -> Person:

@@ -5,6 +5,8 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 
+from .messages import unknown_timezone
+
 
 @cache
 def iana_timezone_names() -> frozenset[str]:
@@ -13,8 +15,4 @@ def iana_timezone_names() -> frozenset[str]:
 
 def validate_iana_timezone(value: str) -> None:
     if value and value not in iana_timezone_names():
-        raise ValidationError(
-            "'%(value)s' is not a known IANA time zone.",
-            code="invalid_timezone",
-            params={"value": value},
-        )
+        raise ValidationError(unknown_timezone(value), code="invalid_timezone")

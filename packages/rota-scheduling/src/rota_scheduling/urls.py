@@ -4,9 +4,11 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api.views import (
+    MyShiftsView,
     OnCallView,
     OverrideViewSet,
     PersonCalendarTokenView,
+    RotasScheduleView,
     RotaViewSet,
     ShiftViewSet,
 )
@@ -18,6 +20,8 @@ router.register("overrides", OverrideViewSet, basename="override")
 
 urlpatterns = [
     path("oncall/", OnCallView.as_view(), name="oncall"),
+    path("me/shifts/", MyShiftsView.as_view(), name="my-shifts"),
+    path("schedule/", RotasScheduleView.as_view(), name="rotas-schedule"),
     path(
         "people/<int:pk>/calendar-token/",
         PersonCalendarTokenView.as_view(),
