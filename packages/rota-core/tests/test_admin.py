@@ -54,6 +54,7 @@ def test_deactivating_in_the_admin_stamps_deactivated_at(admin_client):
     person.refresh_from_db()
     assert not person.is_active
     assert person.deactivated_at is not None
+    assert person.timezone is None  # an empty zone field is null, as through the API
 
 
 def test_the_rotate_action_gives_new_calendar_tokens(admin_client):

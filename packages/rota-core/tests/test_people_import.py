@@ -57,7 +57,7 @@ def test_any_bad_row_writes_nothing_and_every_bad_row_is_reported():
     assert messages(result) == [
         "row 3: name: This field may not be blank.",
         "row 3: email: Enter a valid email address.",
-        "row 3: timezone: Unknown time zone \"Mars/Base\".",
+        'row 3: timezone: Unknown time zone "Mars/Base".',
         "row 4: email: A person with this email already exists.",
         "row 5: email: the same email as row 2",
         "row 6: row: expected 3 values, found 1",

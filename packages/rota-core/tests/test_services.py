@@ -39,9 +39,7 @@ def test_person_create_refuses_an_unknown_timezone():
     with pytest.raises(ValidationError) as info:
         services.person_create(name="Ann", email="ann@example.com", timezone="Mars/Olympus")
 
-    assert info.value.message_dict == {
-        "timezone": ['Unknown time zone "Mars/Olympus".']
-    }
+    assert info.value.message_dict == {"timezone": ['Unknown time zone "Mars/Olympus".']}
 
 
 def test_a_person_created_inactive_is_deactivated_from_now():

@@ -80,7 +80,8 @@ def test_the_default_window_is_the_next_30_days(staff_client, running):
     assert before <= start <= timezone.now()
     assert end - start == timedelta(days=30)
     assert set(segments[0]) == {
-        "starts_at", "ends_at", "person", "source", "conflict", "shift_id", "override_id", "swap_id",
+        "starts_at", "ends_at", "person", "source", "conflict",
+        "shift_id", "override_id", "swap_id",
     }  # fmt: skip
 
 
