@@ -237,7 +237,7 @@ class ShiftSerializer(ModelSerializer):
 class OverrideSerializer(ModelSerializer):
     """Someone covers [starts_at, ends_at) on a rota instead of the rotation's assignee."""
 
-    person = PersonRefField(help_text="The covering person's id; read as {id, name}.")
+    person = PersonRefField(help_text="The covering person (written as the id).")
 
     class Meta:
         model = Override

@@ -9,8 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
@@ -215,7 +220,10 @@ class MyShiftsView(APIView):
         parameters=WINDOW_PARAMS,
         responses={
             200: s.RotaSegmentSerializer(many=True),
-            404: OpenApiResponse(description="The signed-in user has no linked person."),
+            404: OpenApiResponse(
+                response=inline_serializer("Error", {"detail": serializers.CharField()}),
+                description="The signed-in user has no linked person.",
+            ),
         },
     )
     def get(self, request):
