@@ -78,11 +78,14 @@ class MemberIdsField(serializers.ListField):
         return list(member_ids(rota))
 
 
-class WeekdaysField(serializers.ListField):
+def shown_weekdays(rota: Rota) -> list[int] | None:
     """A daily rota's weekdays; null for other cadences (they hand over on any day)."""
+    return list(rota.weekdays) if rota.cadence == Cadence.DAILY else None
 
+
+class WeekdaysField(serializers.ListField):
     def get_attribute(self, rota: Rota) -> list[int] | None:
-        return list(rota.weekdays) if rota.cadence == Cadence.DAILY else None
+        return shown_weekdays(rota)
 
 
 class RotaSerializer(ModelSerializer):
@@ -140,7 +143,7 @@ class RotaSerializer(ModelSerializer):
             "interval": rota.interval,
             "starts_on": rota.starts_on.isoformat(),
             "handoff_time": rota.handoff_time.isoformat(),
-            "weekdays": list(rota.weekdays) if rota.cadence == Cadence.DAILY else None,
+            "weekdays": shown_weekdays(rota),
             "skip_policy": rota.skip_policy,
             "reminder_minutes": rota.reminder_minutes,
             "is_active": rota.is_active,
