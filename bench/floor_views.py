@@ -121,7 +121,7 @@ def _rota_row(request, row: dict, members: list[tuple[int, str]]) -> dict:
         "interval": row["interval"],
         "starts_on": row["starts_on"].isoformat(),
         "handoff_time": row["handoff_time"].isoformat(),
-        "weekdays": row["weekdays"],
+        "weekdays": row["weekdays"] if row["cadence"] == "daily" else None,
         "skip_policy": row["skip_policy"],
         "reminder_minutes": row["reminder_minutes"],
         "is_active": row["is_active"],

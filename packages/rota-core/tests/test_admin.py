@@ -56,6 +56,7 @@ def test_deactivating_in_the_admin_stamps_deactivated_at(admin_client):
     assert not person.is_active
     assert person.deactivated_at is not None
     assert person.calendar_token != old_token  # feed links handed out before stop working
+    assert person.timezone is None  # an empty zone field is null, as through the API
 
 
 def test_the_rotate_action_gives_new_calendar_tokens(admin_client):

@@ -52,7 +52,7 @@ def test_login_starts_a_session_and_returns_me(csrf_client, user, person):
         "id": person.pk,
         "name": "Alice",
         "email": "alice@example.com",
-        "timezone": "",
+        "timezone": None,
     }
     assert "sessionid" in response.cookies
     assert csrf_client.get(ME).status_code == 200

@@ -125,7 +125,7 @@ def test_an_unknown_timezone_is_400_naming_the_value(staff_client):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"timezone": ["'Europe/Atlantis' is not a known IANA time zone."]}
+    assert response.json() == {"timezone": ['Unknown time zone "Europe/Atlantis".']}
 
 
 @pytest.mark.parametrize(

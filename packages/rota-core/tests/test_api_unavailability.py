@@ -46,7 +46,7 @@ def test_signed_in_users_read_everyones_rows(user_client, other):
     assert response.json()["results"] == [
         {
             "id": row.pk,
-            "person": other.pk,
+            "person": {"id": other.pk, "name": other.name},
             "starts_at": "2025-06-02T09:00:00Z",
             "ends_at": "2025-06-03T09:00:00Z",
             "reason": "leave",
@@ -165,7 +165,7 @@ def test_the_end_must_be_after_the_start(user_client, person):
     response = user_client.post(URL, body(person, start=T0, end=T0))
 
     assert response.status_code == 400
-    assert response.json() == {"ends_at": ["The end must be after the start."]}
+    assert response.json() == {"ends_at": ["ends_at must be after starts_at."]}
 
 
 def test_a_patch_that_moves_the_start_past_the_end_is_400_naming_ends_at(user_client, person):

@@ -39,9 +39,7 @@ def test_person_create_refuses_an_unknown_timezone():
     with pytest.raises(ValidationError) as info:
         services.person_create(name="Ann", email="ann@example.com", timezone="Mars/Olympus")
 
-    assert info.value.message_dict == {
-        "timezone": ["'Mars/Olympus' is not a known IANA time zone."]
-    }
+    assert info.value.message_dict == {"timezone": ['Unknown time zone "Mars/Olympus".']}
 
 
 def test_a_person_created_inactive_is_deactivated_from_now():
@@ -114,7 +112,7 @@ def test_unavailability_must_end_after_it_starts():
     person = PersonFactory()
     start = timezone.now()
 
-    with pytest.raises(ValidationError, match="The end must be after the start"):
+    with pytest.raises(ValidationError, match="ends_at must be after starts_at"):
         services.unavailability_create(person=person, starts_at=start, ends_at=start)
     assert not Unavailability.objects.exists()
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rota_core.api.fields import utc_iso
 from rota_core.testing.factories import UnavailabilityFactory, UserFactory
+from rota_scheduling.models import Shift
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,12 @@ def names(segments) -> list[str | None]:
 
 def assert_tiles(segments, start: str | None = None, end: str | None = None):
     for before, after in pairwise(segments):
-        assert before["end"] == after["start"]
-        assert before["start"] < before["end"]
+        assert before["ends_at"] == after["starts_at"]
+        assert before["starts_at"] < before["ends_at"]
     if start is not None:
-        assert segments[0]["start"] == start
+        assert segments[0]["starts_at"] == start
     if end is not None:
-        assert segments[-1]["end"] == end
+        assert segments[-1]["ends_at"] == end
 
 
 @pytest.fixture
@@ -74,11 +75,14 @@ def test_the_default_window_is_the_next_30_days(staff_client, running):
     segments = response.json()
     assert isinstance(segments, list)  # a plain list, not a page
     assert_tiles(segments)
-    start = datetime.fromisoformat(segments[0]["start"])
-    end = datetime.fromisoformat(segments[-1]["end"])
+    start = datetime.fromisoformat(segments[0]["starts_at"])
+    end = datetime.fromisoformat(segments[-1]["ends_at"])
     assert before <= start <= timezone.now()
     assert end - start == timedelta(days=30)
-    assert set(segments[0]) == {"start", "end", "person", "source", "conflict"}
+    assert set(segments[0]) == {
+        "starts_at", "ends_at", "person", "source", "conflict",
+        "shift_id", "override_id", "swap_id",
+    }  # fmt: skip
 
 
 def test_segments_tile_the_window_with_history_before_now_and_projection_after(
@@ -92,17 +96,19 @@ def test_segments_tile_the_window_with_history_before_now_and_projection_after(
 
     assert_tiles(segments, utc_iso(start), utc_iso(end))
     # Nothing is fabricated before the rota started (B's shift, stored at creation).
+    stored = Shift.objects.get(rota_id=rota_id).pk
+    plain = {"source": "rotation", "conflict": False, "override_id": None, "swap_id": None}
     assert segments == [
-        {"start": utc_iso(start), "end": utc_iso(b0 + WEEK), "person": None,
-         "source": "rotation", "conflict": False},
-        {"start": utc_iso(b0 + WEEK), "end": utc_iso(b0 + 2 * WEEK),
-         "person": {"id": b.pk, "name": "B"}, "source": "rotation", "conflict": False},
-        {"start": utc_iso(b0 + 2 * WEEK), "end": utc_iso(b0 + 3 * WEEK),
-         "person": {"id": c.pk, "name": "C"}, "source": "rotation", "conflict": False},
-        {"start": utc_iso(b0 + 3 * WEEK), "end": utc_iso(b0 + 4 * WEEK),
-         "person": {"id": d.pk, "name": "D"}, "source": "rotation", "conflict": False},
-        {"start": utc_iso(b0 + 4 * WEEK), "end": utc_iso(end),
-         "person": {"id": people[0].pk, "name": "A"}, "source": "rotation", "conflict": False},
+        {"starts_at": utc_iso(start), "ends_at": utc_iso(b0 + WEEK), "person": None,
+         "shift_id": None, **plain},
+        {"starts_at": utc_iso(b0 + WEEK), "ends_at": utc_iso(b0 + 2 * WEEK),
+         "person": {"id": b.pk, "name": "B"}, "shift_id": stored, **plain},
+        {"starts_at": utc_iso(b0 + 2 * WEEK), "ends_at": utc_iso(b0 + 3 * WEEK),
+         "person": {"id": c.pk, "name": "C"}, "shift_id": None, **plain},
+        {"starts_at": utc_iso(b0 + 3 * WEEK), "ends_at": utc_iso(b0 + 4 * WEEK),
+         "person": {"id": d.pk, "name": "D"}, "shift_id": None, **plain},
+        {"starts_at": utc_iso(b0 + 4 * WEEK), "ends_at": utc_iso(end),
+         "person": {"id": people[0].pk, "name": "A"}, "shift_id": None, **plain},
     ]  # fmt: skip
 
 
@@ -114,7 +120,7 @@ def test_before_the_first_handoff_nobody_is_on_duty(staff_client, people):
     segments = schedule(staff_client, rota_id, **window(start, b0 + WEEK)).json()
 
     assert names(segments) == [None, "A"]
-    assert segments[0]["end"] == utc_iso(b0)
+    assert segments[0]["ends_at"] == utc_iso(b0)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +178,7 @@ def test_an_override_is_laid_over_the_rotation(staff_client, running, people):
     start, end = cover_from - timedelta(hours=1), cover_until + timedelta(hours=1)
     segments = schedule(staff_client, rota_id, **window(start, end)).json()
 
-    assert [(s["start"], s["end"], s["person"]["name"], s["source"]) for s in segments] == [
+    assert [(s["starts_at"], s["ends_at"], s["person"]["name"], s["source"]) for s in segments] == [
         (utc_iso(start), utc_iso(cover_from), "B", "rotation"),
         (utc_iso(cover_from), utc_iso(cover_until), "A", "override"),
         (utc_iso(cover_until), utc_iso(end), "B", "rotation"),
@@ -197,8 +203,8 @@ def test_a_manual_advance_shows_in_the_history_and_the_projection_follows(
         ("C", "manual"),
         ("D", "rotation"),
     ]
-    assert segments[0]["end"] == at == segments[1]["start"]
-    assert segments[1]["end"] == utc_iso(b0 + 2 * WEEK)
+    assert segments[0]["ends_at"] == at == segments[1]["starts_at"]
+    assert segments[1]["ends_at"] == utc_iso(b0 + 2 * WEEK)
 
 
 def test_a_paused_rota_keeps_its_assignee_to_the_end_of_the_window(staff_client, running):
@@ -219,8 +225,8 @@ def test_instants_with_an_offset_or_none_are_read_correctly(staff_client, runnin
     segments = schedule(staff_client, rota_id, start=naive, end=offset).json()
 
     assert names(segments) == ["C"]
-    assert segments[0]["start"] == utc_iso(b0 + 2 * WEEK)
-    assert segments[-1]["end"] == utc_iso(b0 + 3 * WEEK)
+    assert segments[0]["starts_at"] == utc_iso(b0 + 2 * WEEK)
+    assert segments[-1]["ends_at"] == utc_iso(b0 + 3 * WEEK)
 
 
 def test_a_window_of_exactly_366_days_is_allowed(staff_client, running):

@@ -69,15 +69,14 @@ def test_shifts_list_the_stored_history_newest_first(staff_client, running, peop
     assert oldest == {
         "id": oldest["id"],
         "rota": rota_id,
-        "person": b.pk,
-        "person_name": "B",
+        "person": {"id": b.pk, "name": "B"},
         "starts_at": utc_iso(b0 + WEEK),
         "ends_at": advanced_at["starts_at"],
         "source": "rotation",
         "conflict": False,
         "passed_over": [],
     }
-    assert (newest["person"], newest["source"]) == (c.pk, "manual")
+    assert (newest["person"], newest["source"]) == ({"id": c.pk, "name": "C"}, "manual")
     assert newest["ends_at"] == utc_iso(b0 + 2 * WEEK)
 
 
@@ -90,7 +89,7 @@ def test_shifts_filter_on_rota_person_and_overlap(staff_client, people):
     def ids(**params):
         response = staff_client.get(SHIFTS, params)
         assert response.status_code == 200
-        return sorted((r["rota"], r["person"]) for r in response.json()["results"])
+        return sorted((r["rota"], r["person"]["id"]) for r in response.json()["results"])
 
     assert ids(rota=first) == [(first, b.pk)]
     assert ids(person=c.pk) == [(second, c.pk)]
@@ -144,8 +143,7 @@ def test_an_override_in_force_puts_the_coverer_on_duty(staff_client, staff_user,
     assert created == {
         "id": created["id"],
         "rota": rota_id,
-        "person": a.pk,
-        "person_name": "A",
+        "person": {"id": a.pk, "name": "A"},
         "starts_at": utc_iso(start),
         "ends_at": utc_iso(end),
         "reason": "swap",

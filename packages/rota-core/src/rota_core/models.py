@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from .messages import already_exists, must_be_after
 from .validators import validate_iana_timezone, validate_no_control_characters
 
 
@@ -25,9 +26,11 @@ class Person(models.Model):
     )
     timezone = models.CharField(
         max_length=64,
+        null=True,
         blank=True,
         validators=[validate_iana_timezone],
-        help_text="IANA time zone for this person's messages; blank uses the rota's or system's.",
+        help_text="IANA time zone for this person's messages; empty (null) uses the rota's or "
+        "the system's.",
     )
     is_active = models.BooleanField(default=True)
     deactivated_at = models.DateTimeField(
@@ -50,7 +53,7 @@ class Person(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 name="rota_core_person_email_ci_unique",
-                violation_error_message="A person with this email already exists.",
+                violation_error_message=already_exists("person", "email"),
             ),
         ]
 
@@ -80,7 +83,7 @@ class Unavailability(models.Model):
             models.CheckConstraint(
                 condition=models.Q(starts_at__lt=models.F("ends_at")),
                 name="rota_core_unavailability_starts_before_ends",
-                violation_error_message="The end must be after the start.",
+                violation_error_message=must_be_after("ends_at", "starts_at"),
             ),
         ]
 

@@ -23,7 +23,7 @@ def person_list() -> QuerySet[Person]:
 
 
 def unavailability_list() -> QuerySet[Unavailability]:
-    return Unavailability.objects.all()
+    return Unavailability.objects.select_related("person")
 
 
 def unavailability_overlapping(

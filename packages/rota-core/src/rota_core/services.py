@@ -26,6 +26,8 @@ def person_save(*, person: Person) -> Person:
     the user gives a new calendar token. Use it for instances built elsewhere (admin forms);
     the API and the import call the functions below.
     """
+    if person.timezone == "":  # "follows the system zone" is null everywhere
+        person.timezone = None
     stored = _stored_person(person)
     if person.is_active:
         person.deactivated_at = None
@@ -68,7 +70,7 @@ def person_create(
     name: str,
     email: str,
     user: AbstractBaseUser | None = None,
-    timezone: str = "",
+    timezone: str | None = None,
     is_active: bool = True,
     notify_email: bool = True,
 ) -> Person:

@@ -6,6 +6,8 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 
+from .messages import unknown_timezone
+
 
 @cache
 def iana_timezone_names() -> frozenset[str]:
@@ -14,11 +16,7 @@ def iana_timezone_names() -> frozenset[str]:
 
 def validate_iana_timezone(value: str) -> None:
     if value and value not in iana_timezone_names():
-        raise ValidationError(
-            "'%(value)s' is not a known IANA time zone.",
-            code="invalid_timezone",
-            params={"value": value},
-        )
+        raise ValidationError(unknown_timezone(value), code="invalid_timezone")
 
 
 # C0 and C1 control characters (CR, LF and TAB included) and the Unicode line and paragraph

@@ -4,8 +4,10 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api.views import (
+    MyShiftsView,
     OnCallView,
     OverrideViewSet,
+    RotasScheduleView,
     RotaViewSet,
     ShiftViewSet,
 )
@@ -17,5 +19,7 @@ router.register("overrides", OverrideViewSet, basename="override")
 
 urlpatterns = [
     path("oncall/", OnCallView.as_view(), name="oncall"),
+    path("me/shifts/", MyShiftsView.as_view(), name="my-shifts"),
+    path("schedule/", RotasScheduleView.as_view(), name="rotas-schedule"),
     *router.urls,
 ]

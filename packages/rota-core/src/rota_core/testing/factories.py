@@ -39,7 +39,7 @@ class PersonFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Person {n:04d}")
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     user = None
-    timezone = ""
+    timezone = None  # follows the rota's or the system zone
     is_active = True
     notify_email = True
 

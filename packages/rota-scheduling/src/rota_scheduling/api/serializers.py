@@ -4,31 +4,35 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rota_core import messages
 from rota_core.api.fields import ModelSerializer, UTCDateTimeField, utc_iso
-from rota_core.models import Person
+from rota_core.api.serializers import PersonRefField, PersonRefSerializer
+from rota_core.api.validation import Serializer
 from rota_core.validators import validate_no_control_characters
 
 from ..adapters import load_member_ids
+from ..engine import Segment
 from ..models import Cadence, Override, Rota, Shift, SkipPolicy
 from ..selectors import OnDuty, RotaNow, rotas_now
 from ..services import override_create, rota_create, rota_update
+from ..services.overrides import override_validate
+from ..services.rotas import rota_validate
 
 MAX_WINDOW = timedelta(days=366)
 REACH_BACK = timedelta(days=36525)  # history: 100 years
 REACH_AHEAD = timedelta(days=5 * 366)  # projection: every shift up to the instant is computed
 MAX_ID = 2**63 - 1  # larger ids overflow the database's integer columns
 CALENDAR_PLACEHOLDER = "~token~"  # "~" survives reverse() and is never in a token
-SEGMENT_SOURCES = [("rotation", "rotation"), ("manual", "manual"), ("override", "override")]
-
-
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+# rotation: a regular turn; manual: the turn an advance started (ShiftSource.MANUAL);
+# override: someone covering; swap and off: kept for swaps and coverage windows (SPEC 6.2, 6.3).
+SEGMENT_SOURCES = [(value, value) for value in ("rotation", "manual", "override", "swap", "off")]
+MAX_ROTAS = 100  # schedule/?rotas=: a calendar of one team, not a dump of the database
 
 
 def person_ref(person_id: int | None, names: dict[int, str]) -> dict | None:
@@ -75,6 +79,16 @@ class MemberIdsField(serializers.ListField):
         return list(load_member_ids(rota))
 
 
+def shown_weekdays(rota: Rota) -> list[int] | None:
+    """A daily rota's weekdays; null for other cadences (they hand over on any day)."""
+    return list(rota.weekdays) if rota.cadence == Cadence.DAILY else None
+
+
+class WeekdaysField(serializers.ListField):
+    def get_attribute(self, rota: Rota) -> list[int] | None:
+        return shown_weekdays(rota)
+
+
 class RotaSerializer(ModelSerializer):
     """A duty rota: its definition, its members in order, and who is on duty now and next."""
 
@@ -90,11 +104,13 @@ class RotaSerializer(ModelSerializer):
     cadence = serializers.ChoiceField(choices=Cadence.choices)
     skip_policy = serializers.ChoiceField(choices=SkipPolicy.choices, required=False)
     interval = serializers.IntegerField(required=False, min_value=1, max_value=1000)
-    weekdays = serializers.ListField(
+    weekdays = WeekdaysField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         required=False,
         allow_empty=False,
-        help_text="Daily cadence: days handoffs may fall on (Monday = 0).",
+        allow_null=True,
+        help_text="Daily cadence only: days handoffs may fall on (Monday = 0; null = every "
+        "day). Null for other cadences, and a list sent with another cadence is refused.",
     )
     current = serializers.SerializerMethodField()
     next = serializers.SerializerMethodField()
@@ -131,7 +147,7 @@ class RotaSerializer(ModelSerializer):
             "interval": rota.interval,
             "starts_on": rota.starts_on.isoformat(),
             "handoff_time": rota.handoff_time.isoformat(),
-            "weekdays": list(rota.weekdays),
+            "weekdays": shown_weekdays(rota),
             "skip_policy": rota.skip_policy,
             "reminder_minutes": rota.reminder_minutes,
             "is_active": rota.is_active,
@@ -177,6 +193,28 @@ class RotaSerializer(ModelSerializer):
         return prefix.replace(CALENDAR_PLACEHOLDER, rota.calendar_token)
 
     # -- writing ---------------------------------------------------------------------------
+    def validate(self, attrs: dict) -> dict:
+        """The service's rules (definition, zone, names, members), reported together with the
+        field errors; and weekdays belong to daily rotas only."""
+        fields = {name: value for name, value in attrs.items() if name != "members"}
+        cadence = attrs.get("cadence", getattr(self.instance, "cadence", None))
+        errors = {}
+        refused = attrs.get("weekdays") is not None and cadence != Cadence.DAILY
+        if refused and "cadence" not in self.failed_fields:
+            errors["weekdays"] = [messages.NOT_DAILY_WEEKDAYS]
+        try:
+            rota_validate(
+                rota=self.instance,
+                fields=fields,
+                members=attrs.get("members"),
+                failed=self.failed_fields | errors.keys(),
+            )
+        except DjangoValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
     def _split(self, validated: dict) -> tuple[dict, list[int] | None]:
         members = validated.pop("members", None)
         return validated, members
@@ -193,13 +231,12 @@ class RotaSerializer(ModelSerializer):
 class ShiftSerializer(ModelSerializer):
     """A stored shift (history): who held the rota from ``starts_at`` to ``ends_at``."""
 
-    person_name = serializers.CharField(source="person.name", read_only=True)
+    person = PersonRefField(read_only=True)
 
     class Meta:
         model = Shift
         fields = [
-            "id", "rota", "person", "person_name", "starts_at", "ends_at", "source",
-            "conflict", "passed_over",
+            "id", "rota", "person", "starts_at", "ends_at", "source", "conflict", "passed_over",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -207,16 +244,21 @@ class ShiftSerializer(ModelSerializer):
 class OverrideSerializer(ModelSerializer):
     """Someone covers [starts_at, ends_at) on a rota instead of the rotation's assignee."""
 
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    person_name = serializers.CharField(source="person.name", read_only=True)
+    person = PersonRefField(help_text="The covering person (written as the id).")
 
     class Meta:
         model = Override
-        fields = [
-            "id", "rota", "person", "person_name", "starts_at", "ends_at", "reason",
-            "created_at",
-        ]  # fmt: skip
+        fields = ["id", "rota", "person", "starts_at", "ends_at", "reason", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        override_validate(
+            rota=attrs.get("rota"),
+            person=attrs.get("person"),
+            starts_at=attrs.get("starts_at"),
+            ends_at=attrs.get("ends_at"),
+        )
+        return attrs
 
     def create(self, validated: dict) -> Override:
         request = self.context.get("request")
@@ -241,7 +283,7 @@ class InstantField(UTCDateTimeField):
         return instant
 
 
-class WindowSerializer(serializers.Serializer):
+class WindowSerializer(Serializer):
     """``?start=&end=`` of a window (ISO 8601; naive means UTC)."""
 
     start = InstantField(required=False)
@@ -266,24 +308,91 @@ class WindowSerializer(serializers.Serializer):
         elif end is None:
             end = start + self.default_span
         if end <= start:
-            raise serializers.ValidationError({"end": ["end must be after start."]})
+            raise serializers.ValidationError({"end": [messages.must_be_after("end", "start")]})
         if end - start > MAX_WINDOW:
-            raise serializers.ValidationError({"end": ["The window may span at most 366 days."]})
-        return {"start": start, "end": end}
+            raise serializers.ValidationError({"end": [messages.WINDOW_TOO_LONG]})
+        return {**attrs, "start": start, "end": end}
 
 
-class SegmentSerializer(serializers.Serializer):
-    start = UTCDateTimeField()
-    end = UTCDateTimeField()
-    person = PersonRefSerializer(allow_null=True)
-    source = serializers.ChoiceField(choices=SEGMENT_SOURCES)
-    conflict = serializers.BooleanField()
+class RotaIdsField(serializers.CharField):
+    """``?rotas=1,2,3``: distinct rota ids, at most ``MAX_ROTAS``."""
+
+    default_error_messages = {"ids": "Give rota ids separated by commas, e.g. 1,2."}
+
+    def to_internal_value(self, data) -> list[int]:
+        parts = [part.strip() for part in super().to_internal_value(data).split(",")]
+        if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID for part in parts):
+            self.fail("ids")
+        ids = list(dict.fromkeys(int(part) for part in parts))
+        if len(ids) > MAX_ROTAS:
+            raise serializers.ValidationError(messages.too_many("rotas", MAX_ROTAS))
+        return ids
+
+
+class RotasWindowSerializer(WindowSerializer):
+    """``?rotas=1,2&start=&end=`` of the several-rotas schedule; unknown ids are named."""
+
+    rotas = RotaIdsField()
+
+    def validate(self, attrs: dict) -> dict:
+        errors = {}
+        try:
+            attrs = super().validate(attrs)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+        if "rotas" in attrs:
+            found = Rota.objects.in_bulk(attrs["rotas"])
+            unknown = [i for i in attrs["rotas"] if i not in found]
+            if unknown:
+                errors["rotas"] = [messages.unknown_ids("rota", unknown)]
+            attrs["rotas"] = [found[i] for i in attrs["rotas"] if i in found]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class RotaRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
+
+
+def rota_ref(rota: Rota) -> dict:
+    return {"id": rota.id, "name": rota.name, "slug": rota.slug}
+
+
+class SegmentSerializer(serializers.Serializer):
+    """Who is on duty over [starts_at, ends_at) of a rota, and what puts them there."""
+
+    starts_at = UTCDateTimeField()
+    ends_at = UTCDateTimeField()
+    person = PersonRefSerializer(allow_null=True)
+    source = serializers.ChoiceField(choices=SEGMENT_SOURCES)
+    conflict = serializers.BooleanField()
+    shift_id = serializers.IntegerField(
+        allow_null=True, help_text="The stored shift shown (null for projected time)."
+    )
+    override_id = serializers.IntegerField(allow_null=True, help_text="The override shown.")
+    swap_id = serializers.IntegerField(allow_null=True, help_text="The swap shown (0.2: null).")
+
+
+class RotaSegmentSerializer(SegmentSerializer):
+    """A segment of one of several rotas, naming its rota."""
+
+    rota = RotaRefSerializer()
+
+
+def segment_data(segment: Segment, names: dict[int, str]) -> dict:
+    return {
+        "starts_at": utc_iso(segment.start),
+        "ends_at": utc_iso(segment.end),
+        "person": person_ref(segment.person, names),
+        "source": segment.source,
+        "conflict": segment.conflict,
+        "shift_id": segment.shift_id,
+        "override_id": segment.override_id,
+        "swap_id": None,
+    }
 
 
 class OnCallSerializer(serializers.Serializer):

@@ -7,20 +7,36 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
+from rota_core.api.negotiation import FormatWinsNegotiation
 from rota_core.api.permissions import ModelChangePermission, SignedInReadModelPermsWrite
 from rota_core.api.serializers import CalendarTokenSerializer
 from rota_core.models import Person
+from rota_core.selectors import person_for_user
 
 from ..models import Override, Rota, Shift
-from ..selectors import oncall_at, rota_segments, rota_stats, rotas_for_api, rotas_now
+from ..selectors import (
+    oncall_at,
+    person_segments,
+    rota_segments,
+    rota_stats,
+    rotas_for_api,
+    rotas_now,
+    rotas_segments,
+)
 from ..services import override_delete, rota_advance, rota_delete, rota_rotate_calendar_token
 from . import serializers as s
 from .filters import OverrideFilter, RotaFilter, ShiftFilter
@@ -79,18 +95,7 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
         window = _window(request, default_span=timedelta(days=30))
         segments = rota_segments(rota=rota, start=window["start"], end=window["end"])
         names = _names(seg.person for seg in segments)
-        return Response(
-            [
-                {
-                    "start": utc_iso(seg.start),
-                    "end": utc_iso(seg.end),
-                    "person": s.person_ref(seg.person, names),
-                    "source": seg.source,
-                    "conflict": seg.conflict,
-                }
-                for seg in segments
-            ]
-        )
+        return Response([s.segment_data(seg, names) for seg in segments])
 
     @extend_schema(request=None, responses=s.RotaSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ModelChangePermission])
@@ -121,16 +126,18 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     )
     @action(
         detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer],
+        content_negotiation_class=FormatWinsNegotiation,
         pagination_class=None, filter_backends=[],
     )  # fmt: skip
     def stats(self, request, pk=None, format=None):
         """Per person over the window (default the last 30 days): shifts taken, hours on
-        duty (overrides count for the coverer), times passed over. ``?format=csv`` for CSV."""
+        duty (overrides count for the coverer), times passed over. ``?format=csv`` for CSV
+        (whatever the Accept header says), as a download named after the rota and window."""
         rota = self.get_object()
         window = _window(request, default_span=timedelta(days=30), default_past=True)
         rows = rota_stats(rota=rota, start=window["start"], end=window["end"])
         names = _names(row.person_id for row in rows)
-        return Response(
+        response = Response(
             [
                 {
                     "person": s.person_ref(row.person_id, names),
@@ -141,6 +148,10 @@ class RotaViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
                 for row in rows
             ]
         )
+        if request.accepted_renderer.format == CSVRenderer.format:
+            name = f"{rota.slug}-stats-{window['start']:%Y%m%d}-{window['end']:%Y%m%d}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class ShiftViewSet(RotaViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -196,5 +207,67 @@ class OnCallView(RotaAPIView):
                     "source": row.source,
                 }
                 for row in rows
+            ]
+        )
+
+
+class MyShiftsView(RotaAPIView):
+    """The signed-in user's turns on every rota."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=WINDOW_PARAMS,
+        responses={
+            200: s.RotaSegmentSerializer(many=True),
+            404: OpenApiResponse(
+                response=inline_serializer("Error", {"detail": serializers.CharField()}),
+                description="The signed-in user has no linked person.",
+            ),
+        },
+    )
+    def get(self, request):
+        """Every segment the signed-in user's person holds on any rota over the window
+        (default now .. now + 30 days, at most 366 days): stored history, projection,
+        overrides; each names its rota. 404 when no person is linked to the user."""
+        person = person_for_user(user=request.user)
+        if person is None:
+            raise NotFound("No person is linked to your user, so you hold no shifts.")
+        window = _window(request, default_span=timedelta(days=30))
+        held = person_segments(person_id=person.pk, start=window["start"], end=window["end"])
+        names = {person.pk: person.name}
+        return Response(
+            [{"rota": s.rota_ref(rota), **s.segment_data(seg, names)} for rota, seg in held]
+        )
+
+
+class RotasScheduleView(RotaAPIView):
+    """Several rotas' schedules in one call."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "rotas", type=str, required=True,
+                description=f"Rota ids, comma-separated (at most {s.MAX_ROTAS})",
+            ),
+            *WINDOW_PARAMS,
+        ],
+        responses=s.RotaSegmentSerializer(many=True),
+    )  # fmt: skip
+    def get(self, request):
+        """The segments of each rota named in ``rotas`` over the window (as
+        ``rotas/{id}/schedule/``), rota by rota in the order given, each naming its rota."""
+        params = s.RotasWindowSerializer(data=request.query_params, default_span=timedelta(days=30))
+        params.is_valid(raise_exception=True)
+        rotas, start, end = (params.validated_data[key] for key in ("rotas", "start", "end"))
+        by_rota = rotas_segments(rotas=rotas, start=start, end=end)
+        names = _names(seg.person for segments in by_rota.values() for seg in segments)
+        return Response(
+            [
+                {"rota": s.rota_ref(rota), **s.segment_data(seg, names)}
+                for rota in rotas
+                for seg in by_rota[rota.id]
             ]
         )

@@ -12,7 +12,8 @@ from .recurrence import Recurrence
 
 
 class PlannedShift(NamedTuple):
-    """One shift [start, end). ``k`` is the boundary period it falls in (B_k <= start < B_k+1)."""
+    """One shift [start, end). ``k`` is the boundary period it falls in (B_k <= start < B_k+1);
+    ``shift_id`` is the stored shift's id (None for a projected one)."""
 
     start: datetime
     end: datetime
@@ -21,6 +22,7 @@ class PlannedShift(NamedTuple):
     conflict: bool
     passed_over: tuple[PersonId, ...]
     k: int
+    shift_id: int | None = None
 
 
 def project(

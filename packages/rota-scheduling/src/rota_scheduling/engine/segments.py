@@ -11,13 +11,17 @@ from .availability import PersonId
 
 
 class Segment(NamedTuple):
-    """Who is on duty over [start, end); ``person`` is None where nobody is scheduled."""
+    """Who is on duty over [start, end); ``person`` is None where nobody is scheduled.
+    ``shift_id`` / ``override_id``: the stored shift or the override the segment shows, when
+    there is one (a projected shift has none)."""
 
     start: datetime
     end: datetime
     person: PersonId | None
     source: str
     conflict: bool
+    shift_id: int | None = None
+    override_id: int | None = None
 
 
 class Cover(NamedTuple):
@@ -26,6 +30,7 @@ class Cover(NamedTuple):
     start: datetime
     end: datetime
     person: PersonId
+    override_id: int | None = None
 
 
 def build_segments(
@@ -98,7 +103,9 @@ def _clipped_covers(
     for cover in sorted(overrides, key=_START):
         start, end = max(cover.start, cursor), min(cover.end, window_end)
         if start < end:
-            covers.append(Segment(start, end, cover.person, "override", False))
+            covers.append(
+                Segment(start, end, cover.person, "override", False, None, cover.override_id)
+            )
             cursor = end
     return covers
 
@@ -107,12 +114,13 @@ _START = attrgetter("start")
 
 
 def _as_segment(shift: Any) -> Segment:
+    shift_id = getattr(shift, "shift_id", None)
     if isinstance(shift, tuple):  # a plain tuple, or a PlannedShift: the same five first
-        return Segment._make(shift[:5])
-    return Segment(shift.start, shift.end, shift.person, shift.source, shift.conflict)
+        return Segment(*shift[:5], shift_id)
+    return Segment(shift.start, shift.end, shift.person, shift.source, shift.conflict, shift_id)
 
 
 def _piece(segment: Segment, start: datetime, end: datetime) -> Segment:
     if segment.start == start and segment.end == end:
         return segment
-    return Segment(start, end, segment.person, segment.source, segment.conflict)
+    return segment._replace(start=start, end=end)

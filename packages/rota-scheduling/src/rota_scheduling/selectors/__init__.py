@@ -12,6 +12,7 @@ from .on_duty import (
     rotas_now,
 )
 from .oncall import OnCall, oncall_at
+from .person_shifts import person_segments
 from .stats import PersonStats, rota_stats
 from .timeline import (
     CHANGE_HORIZON,
@@ -19,6 +20,7 @@ from .timeline import (
     rota_covers,
     rota_segments,
     rota_timeline,
+    rotas_segments,
     turns_by_person,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "holders_at",
     "holders_for",
     "oncall_at",
+    "person_segments",
     "projection_start",
     "rota_covers",
     "rota_on_duty",
@@ -41,5 +44,6 @@ __all__ = [
     "rota_timeline",
     "rotas_for_api",
     "rotas_now",
+    "rotas_segments",
     "turns_by_person",
 ]

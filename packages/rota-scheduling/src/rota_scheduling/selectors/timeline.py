@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from ..adapters import load_availability, load_member_ids, rota_cycle_state, rota_recurrence
+from ..adapters import (
+    load_availability,
+    load_member_ids,
+    load_members,
+    rota_cycle_state,
+    rota_recurrence,
+)
 from ..engine import Availability, Cover, PlannedShift, Segment, build_segments, project
 from ..models import Override, Rota, Shift
 
@@ -21,38 +27,62 @@ def projection_start(rota: Rota) -> datetime | None:
     return rota.next_handoff_at if rota.is_active else None
 
 
-def _stored_as_planned(shift: Shift, *, open_end: datetime) -> PlannedShift:
+def _stored_as_planned(shift: tuple, *, open_end: datetime) -> PlannedShift:
+    shift_id, starts_at, ends_at, person, source, conflict, passed_over, boundary = shift
     return PlannedShift(
-        start=shift.starts_at,
-        end=shift.ends_at or open_end,
-        person=shift.person_id,
-        source=shift.source,
-        conflict=shift.conflict,
-        passed_over=tuple(shift.passed_over),
-        k=shift.boundary,
+        start=starts_at,
+        end=ends_at or open_end,
+        person=person,
+        source=source,
+        conflict=conflict,
+        passed_over=tuple(passed_over),
+        k=boundary,
+        shift_id=shift_id,
     )
 
 
-def rota_timeline(
-    *,
+_STORED_COLUMNS = (
+    "id", "starts_at", "ends_at", "person_id", "source", "conflict", "passed_over", "boundary",
+)  # fmt: skip
+
+
+def _stored(rotas: Sequence[Rota], *, start: datetime, end: datetime) -> dict[int, list]:
+    """Each rota's stored shifts overlapping [start, end) before its projection point, in
+    order: one query for all the rotas."""
+    until = {}
+    for rota in rotas:
+        cut = projection_start(rota)
+        if start < (stored_until := min(end, cut) if cut else end):
+            until[rota.id] = stored_until
+    found: dict[int, list] = {rota_id: [] for rota_id in until}
+    if not until:
+        return found
+    rows = (
+        Shift.objects.filter(rota_id__in=until, starts_at__lt=max(until.values()))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
+        .order_by("starts_at")
+        .values_list("rota_id", *_STORED_COLUMNS)
+    )
+    for rota_id, *shift in rows:
+        if shift[1] < until[rota_id]:
+            found[rota_id].append(_stored_as_planned(shift, open_end=end))
+    return found
+
+
+def _timeline(
     rota: Rota,
+    *,
     start: datetime,
     end: datetime,
-    members: Sequence[int] | None = None,
-    availability: Availability | None = None,
+    stored: list,
+    members: Sequence[int] | None,
+    availability: Availability | None,
 ) -> list[PlannedShift]:
-    """The shifts overlapping [start, end), in order: stored before the projection point,
-    projected from it. Projecting needs ``members`` (person ids in rota order) and
-    ``availability``: what the caller loaded, else loaded here (``load_member_ids``,
-    ``load_availability``)."""
+    """``stored`` (see ``_stored``), then the projection from the rota's projection point.
+    Projecting needs ``members`` (person ids in rota order) and ``availability``: what the
+    caller loaded, else loaded here (``load_member_ids``, ``load_availability``)."""
+    shifts = list(stored)
     cut = projection_start(rota)
-    stored_until = min(end, cut) if cut else end
-    shifts: list[PlannedShift] = []
-    if start < stored_until:
-        stored = Shift.objects.filter(rota=rota, starts_at__lt=stored_until).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=start)
-        )
-        shifts = [_stored_as_planned(s, open_end=end) for s in stored.order_by("starts_at")]
     if cut is not None and cut < end and rota.next_boundary is not None:
         if members is None:
             members = load_member_ids(rota)
@@ -72,9 +102,32 @@ def rota_timeline(
     return shifts
 
 
+def rota_timeline(
+    *,
+    rota: Rota,
+    start: datetime,
+    end: datetime,
+    members: Sequence[int] | None = None,
+    availability: Availability | None = None,
+) -> list[PlannedShift]:
+    """The shifts overlapping [start, end), in order: stored before the projection point,
+    projected from it. ``members`` and ``availability`` as in ``_timeline``."""
+    stored = _stored([rota], start=start, end=end).get(rota.id, [])
+    return _timeline(
+        rota, start=start, end=end, stored=stored, members=members, availability=availability
+    )
+
+
+def _covers(rota_ids, *, start: datetime, end: datetime) -> dict[int, list[Cover]]:
+    found: dict[int, list[Cover]] = defaultdict(list)
+    rows = Override.objects.filter(rota_id__in=rota_ids, starts_at__lt=end, ends_at__gt=start)
+    for rota_id, *cover in rows.values_list("rota_id", "starts_at", "ends_at", "person_id", "id"):
+        found[rota_id].append(Cover(*cover))
+    return found
+
+
 def rota_covers(*, rota: Rota, start: datetime, end: datetime) -> list[Cover]:
-    rows = Override.objects.filter(rota=rota, starts_at__lt=end, ends_at__gt=start)
-    return [Cover(start=o.starts_at, end=o.ends_at, person=o.person_id) for o in rows]
+    return _covers([rota.id], start=start, end=end).get(rota.id, [])
 
 
 def rota_segments(
@@ -88,6 +141,33 @@ def rota_segments(
         window_start=start,
         window_end=end,
     )
+
+
+def rotas_segments(
+    *, rotas: Sequence[Rota], start: datetime, end: datetime
+) -> dict[int, list[Segment]]:
+    """``rota_segments`` of each rota, in a constant number of queries however many rotas:
+    their members and leave (``load_members``), stored shifts and overrides, each read once."""
+    cuts = [cut for rota in rotas if (cut := projection_start(rota)) is not None]
+    loaded = load_members(list(rotas), leave_since=min(cuts) if cuts else None)
+    stored = _stored(rotas, start=start, end=end)
+    covers = _covers([rota.id for rota in rotas], start=start, end=end)
+    return {
+        rota.id: build_segments(
+            shifts=_timeline(
+                rota,
+                start=start,
+                end=end,
+                stored=stored.get(rota.id, []),
+                members=loaded.of(rota),
+                availability=loaded.availability,
+            ),
+            overrides=covers.get(rota.id, []),
+            window_start=start,
+            window_end=end,
+        )
+        for rota in rotas
+    }
 
 
 def turns_by_person(*, rota: Rota, start: datetime, end: datetime) -> dict[int, list]:

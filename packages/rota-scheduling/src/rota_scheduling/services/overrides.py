@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from rota_core import messages
 from rota_core.models import Person
 
 from ..models import Override, Rota
@@ -19,30 +20,42 @@ from .rotation import locked_rota
 logger = logging.getLogger(__name__)
 
 
-def _validate(*, rota: Rota, person: Person, starts_at: datetime, ends_at: datetime, now) -> None:
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": ["ends_at must be after starts_at."]})
-    if ends_at <= now:
-        raise ValidationError({"ends_at": ["An override cannot end in the past."]})
-    if not person.is_active:
-        raise ValidationError({"person": ["The covering person is not active."]})
-    clash = Override.objects.filter(rota=rota, starts_at__lt=ends_at, ends_at__gt=starts_at).first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "starts_at": [
-                    f"Overlaps override #{clash.pk} ({clash.starts_at:%Y-%m-%d %H:%M}Z–"
-                    f"{clash.ends_at:%Y-%m-%d %H:%M}Z) on this rota."
-                ]
-            }
-        )
+def _validate(
+    *, rota: Rota | None, person: Person | None, starts_at, ends_at, now: datetime
+) -> None:
+    """Every rule an override breaks, in one ValidationError; a value left out (None: it
+    failed its own check) skips the rules that need it."""
+    errors: dict[str, list[str]] = {}
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = [messages.must_be_after("ends_at", "starts_at")]
+    elif ends_at is not None and ends_at <= now:
+        errors["ends_at"] = ["An override cannot end in the past."]
+    if person is not None and not person.is_active:
+        errors["person"] = [messages.inactive_people([person.pk])]
+    if rota is not None and starts_at is not None and ends_at is not None and ends_at > starts_at:
+        clash = Override.objects.filter(
+            rota=rota, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).first()
+        if clash is not None:
+            errors["starts_at"] = [
+                f"Overlaps override #{clash.pk} ({clash.starts_at:%Y-%m-%d %H:%M}Z–"
+                f"{clash.ends_at:%Y-%m-%d %H:%M}Z) on this rota."
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def override_validate(
-    *, rota: Rota, person: Person, starts_at: datetime, ends_at: datetime, now=None
+    *,
+    rota: Rota | None,
+    person: Person | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    now=None,
 ) -> None:
-    """The rules ``override_create`` enforces, for forms that must show errors before saving
-    (the admin); ``override_create`` checks them again under the rota's lock."""
+    """The rules ``override_create`` enforces, all at once, for forms and serializers that
+    must show every error before saving (the admin, the API); ``override_create`` checks them
+    again under the rota's lock. None for a value that failed its own check."""
     _validate(
         rota=rota, person=person, starts_at=starts_at, ends_at=ends_at, now=now or timezone.now()
     )

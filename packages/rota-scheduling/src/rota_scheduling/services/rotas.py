@@ -3,7 +3,8 @@ a new calendar token."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from rota_core import messages
 from rota_core.models import Person
 from rota_core.validators import validate_no_control_characters
 
+from ..adapters import load_member_ids
 from ..exceptions import RotaNotRunning
 from ..handoff_timer import arm_on_commit
-from ..models import Membership, Rota, new_calendar_token
+from ..models import Cadence, Membership, Rota, all_weekdays, new_calendar_token
 from ..validation import validate_definition
 from .changes import schedule_change
 from .rotation import (
@@ -41,21 +44,20 @@ EDITABLE_FIELDS = (
 )
 
 
-def _validate_name_and_slug(rota: Rota) -> None:
+def _name_and_slug_errors(rota: Rota) -> dict[str, list[str]]:
     others = Rota.objects.exclude(pk=rota.pk)
     errors = {}
     if not rota.name or not rota.name.strip():
         errors["name"] = ["This field may not be blank."]
     elif others.filter(name__iexact=rota.name.strip()).exists():
-        errors["name"] = [f'A rota named "{rota.name}" already exists.']
+        errors["name"] = [messages.already_exists("rota", "name")]
     try:
         validate_no_control_characters(rota.name or "")
     except ValidationError as exc:
-        errors["name"] = exc.messages
+        errors.setdefault("name", []).extend(exc.messages)
     if rota.slug and others.filter(slug=rota.slug).exists():
-        errors["slug"] = [f'The slug "{rota.slug}" is taken.']
-    if errors:
-        raise ValidationError(errors)
+        errors["slug"] = [messages.already_exists("rota", "slug")]
+    return errors
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None) -> str:
@@ -66,20 +68,73 @@ def _unique_slug(name: str, *, exclude_pk: int | None) -> str:
     return slug
 
 
-def _validate_members(members: Sequence[int]) -> list[int]:
-    ids = list(members)
+def _member_errors(ids: list[int], *, current: Collection[int]) -> list[str]:
+    """Distinct, existing, active people; a current member who has since been deactivated
+    may stay (a client writes back the list it read), only new members must be active."""
     if len(set(ids)) != len(ids):
-        raise ValidationError({"members": ["Each person may appear once."]})
+        return [messages.repeated("person")]
     found = dict(Person.objects.filter(id__in=ids).values_list("id", "is_active"))
     unknown = [i for i in ids if i not in found]
     if unknown:
-        raise ValidationError({"members": [f"Unknown person id(s): {unknown}."]})
-    inactive = [i for i in ids if not found[i]]
-    if inactive:
-        raise ValidationError(
-            {"members": [f"Inactive person id(s) cannot be members: {inactive}."]}
-        )
+        return [messages.unknown_ids("person", unknown)]
+    inactive = [i for i in ids if not found[i] and i not in current]
+    return [messages.inactive_people(inactive)] if inactive else []
+
+
+def _apply(rota: Rota, fields: dict) -> None:
+    """Set ``fields`` on ``rota``: "" for the zone means null (the system zone), null weekdays
+    every day."""
+    for name, value in fields.items():
+        setattr(rota, name, None if name == "timezone" and value == "" else value)
+    if rota.weekdays is None:
+        rota.weekdays = all_weekdays()
+
+
+def _apply_checked(
+    rota: Rota,
+    *,
+    fields: dict,
+    members: Sequence[int] | None,
+    current: Collection[int] = (),
+    failed: Collection[str] = (),
+) -> list[int] | None:
+    """Apply ``fields`` to ``rota`` and check the result: every broken rule in one
+    ValidationError, fields named in ``failed`` (already reported by the caller) left out.
+    Returns the member ids to store (None: unchanged)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    _apply(rota, fields)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_definition(fields=_definition(rota))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    errors.update(_name_and_slug_errors(rota))
+    ids = None if members is None else list(members)
+    if ids is not None and (found := _member_errors(ids, current=current)):
+        errors["members"] = found
+    errors = {name: found for name, found in errors.items() if name not in failed}
+    if errors:
+        raise ValidationError(errors)
+    if fields.keys() & {"cadence", "weekdays"} and rota.cadence != Cadence.DAILY:
+        rota.weekdays = all_weekdays()  # only daily rotas have weekdays
     return ids
+
+
+def rota_validate(
+    *,
+    rota: Rota | None = None,
+    fields: dict,
+    members: Sequence[int] | None = None,
+    failed: Collection[str] = (),
+) -> None:
+    """Every error creating a rota (``rota`` None) or updating ``rota`` with ``fields`` and
+    ``members`` would meet, at once, without saving: for forms and serializers that report
+    all errors together. ``failed`` names fields whose value the caller already refused."""
+    candidate = Rota() if rota is None else copy.copy(rota)
+    current = () if rota is None else load_member_ids(rota)
+    _apply_checked(candidate, fields=fields, members=members, current=current, failed=failed)
 
 
 def _replace_members(rota: Rota, ids: list[int]) -> None:
@@ -97,15 +152,8 @@ def _definition(rota: Rota) -> dict:
 def rota_create(*, fields: dict, members: Sequence[int] = (), now: datetime | None = None) -> Rota:
     """Create a rota; an active rota with members starts at once (its current shift stored)."""
     now = now or timezone.now()
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    rota = Rota(**fields)
-    if rota.timezone == "":
-        rota.timezone = None
-    validate_definition(fields=_definition(rota))
-    _validate_name_and_slug(rota)
-    ids = _validate_members(members)
+    rota = Rota()
+    ids = _apply_checked(rota, fields=fields, members=members)
     if not rota.slug:
         rota.slug = _unique_slug(rota.name, exclude_pk=None)
     rota.save()
@@ -125,21 +173,15 @@ def rota_update(
     """Edit a rota. Definition changes keep the current assignee and move the next handoff to
     the first boundary of the new definition after now; resuming starts or reschedules."""
     now = now or timezone.now()
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
     with schedule_change([rota.pk], cause=_cause(fields, members), now=now):
         rota = locked_rota(rota.pk)
         _catch_up_and_announce(rota, now=now)
         before = _definition(rota)
-        for name, value in fields.items():
-            setattr(rota, name, None if name == "timezone" and value == "" else value)
-        validate_definition(fields=_definition(rota))
-        _validate_name_and_slug(rota)
+        ids = _apply_checked(rota, fields=fields, members=members, current=load_member_ids(rota))
         if "slug" in fields and not rota.slug:
             rota.slug = _unique_slug(rota.name, exclude_pk=rota.pk)
-        if members is not None:
-            _replace_members(rota, _validate_members(members))
+        if ids is not None:
+            _replace_members(rota, ids)
         rota.save()
         redefined = _definition(rota) != before
         started = sync_rotation(rota, now=now, redefined=redefined)
