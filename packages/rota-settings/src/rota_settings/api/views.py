@@ -15,6 +15,7 @@ class SystemSettingsView(generics.RetrieveUpdateAPIView):
     # Explicit, not the site's defaults: this app works in sites without rota_core.
     permission_classes = [IsAuthenticated, DjangoModelPermissions]
     queryset = SystemSettings.objects.all()  # for DjangoModelPermissions
+    http_method_names = ["get", "patch", "head", "options"]  # partial updates only, no PUT
 
     def get_object(self) -> SystemSettings:
         row = get_system_settings()
