@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from .schema import Answer
 
 
-
 def answer_of(environ: dict, response) -> "Answer":
     from .schema import Answer  # drf-spectacular reads the settings when imported
 
@@ -36,21 +35,16 @@ def answer_of(environ: dict, response) -> "Answer":
 
 def check(answer: "Answer") -> None:
     """Fail the running test when ``answer`` is not what the document says."""
+    __tracebackhide__ = True  # the traceback ends at the test's own client call
     from .schema import mismatches, site_openapi
 
     if response_problems := mismatches(site_openapi(), answer):
-        import os  # TEMPORARY discovery mode
-        if os.environ.get("OPENAPI_COLLECT"):
-            with open(os.environ["OPENAPI_COLLECT"], "a") as out:
-                out.write(f"{answer.method} {answer.path} {answer.status} | {response_problems} | {answer.body[:300]!r}\n")
-            return
         details = "\n".join(response_problems)
         body = answer.body[:2000].decode("utf-8", "replace")
         pytest.fail(
             f"The OpenAPI document does not describe this answer:\n"
             f"{answer.method} {answer.path}{'?' + answer.query if answer.query else ''}"
-            f" -> {answer.status}\n{details}\nbody: {body}",
-            pytrace=False,
+            f" -> {answer.status}\n{details}\nbody: {body}"
         )
 
 
@@ -62,6 +56,7 @@ def _api_answers_match_the_schema(django_test_environment) -> Iterator[None]:
     original = Client.request
 
     def request(self, **environ):
+        __tracebackhide__ = True
         response = original(self, **environ)
         if not response.streaming:
             answer = answer_of(response.request, response)

@@ -974,7 +974,7 @@ export interface components {
              * Time zone
              * @description IANA time zone name, e.g. "Europe/Paris".
              */
-            timezone: string;
+            timezone?: string;
             /** Format: date-time */
             readonly updated_at: string;
         };

@@ -65,6 +65,12 @@ def _serve(host: str, port: int) -> tuple[http.server.ThreadingHTTPServer, threa
 @pytest.fixture(scope="session")
 def spa_url() -> Iterator[str]:
     """The test SPA on http://127.0.0.1:8080 (an allowed origin)."""
+    if not (CLIENT_DIR / "api.js").is_file():
+        pytest.fail(
+            f"No built typed client in {CLIENT_DIR}: it is committed; rebuild it with "
+            "`cd clients/ts && npm ci && npm run build`.",
+            pytrace=False,
+        )
     host, port = SPA_ORIGIN
     try:
         server, thread = _serve(host, port)

@@ -231,11 +231,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The shared error answers (400/403/404/409) on every operation, see rota_core.api.schema;
-    # what rota-notifications adds to auth/me/ (unread_notifications).
+    # what rota-notifications adds to auth/me/ (unread_notifications); 3.0's `nullable` left
+    # by DRF (the paginator's next/previous) in 3.1's words.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "rota_core.api.schema.postprocess_error_responses",
         "rota_notifications.api.schema.postprocess_me_extra",
+        "rota_core.api.schema.postprocess_nullable_for_openapi_3_1",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ShiftSourceEnum": "rota_scheduling.models.ShiftSource",
