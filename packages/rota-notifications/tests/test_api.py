@@ -179,3 +179,25 @@ def test_webhook_test_endpoint_returns_the_receivers_status(webhook_admin, peopl
         sent = receiver.wait_for(1)[0]
         assert sent.json()["event"] == "test"
         assert sent.headers["X-Rota-Signature"].startswith("sha256=")
+
+
+def test_the_me_schema_documents_the_unread_count_this_app_adds():
+    from rota_notifications.api.schema import postprocess_me_extra
+
+    schema = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "Me": {
+                    "type": "object",
+                    "properties": {"user": {}, "person": {}, "permissions": {}},
+                    "required": ["permissions", "person", "user"],
+                }
+            }
+        },
+    }
+
+    me = postprocess_me_extra(schema, None, None, True)["components"]["schemas"]["Me"]
+
+    assert me["properties"]["unread_notifications"]["type"] == "integer"
+    assert me["required"] == ["permissions", "person", "unread_notifications", "user"]

@@ -89,14 +89,15 @@ def test_patch_a_known_zone_saves_it(api_client, editor, url, timezone_changes):
     assert timezone_changes == [("UTC", "Europe/Paris")]
 
 
-def test_put_needs_the_zone_and_saves_it(api_client, editor, url):
+def test_put_is_not_allowed_only_get_and_patch(api_client, editor, url):
     api_client.force_login(editor)
 
-    assert api_client.put(url, {}, format="json").status_code == 400
     response = api_client.put(url, {"timezone": "Asia/Tokyo"}, format="json")
 
-    assert response.status_code == 200
-    assert SystemSettings.load().timezone == "Asia/Tokyo"
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "PUT" not allowed.'}
+    assert response["Allow"] == "GET, PATCH, HEAD, OPTIONS"
+    assert SystemSettings.load().timezone == "UTC"
 
 
 def test_empty_patch_changes_nothing(api_client, editor, url, timezone_changes):

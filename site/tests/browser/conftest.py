@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 
 SPA_DIR = Path(__file__).parent / "spa"
-SPA_ORIGIN = ("127.0.0.1", 8080)
 REPO = Path(__file__).resolve().parents[3]
+# The typed client (clients/ts), built by `npm run build` and committed: served at /client/.
+CLIENT_DIR = REPO / "clients" / "ts" / "dist"
+SPA_ORIGIN = ("127.0.0.1", 8080)
 SCREENSHOTS = Path(os.environ.get("ROTA_SCREENSHOTS") or REPO / "var" / "screenshots").resolve()
 CHROMIUM = os.environ.get("ROTA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,6 +43,13 @@ _taken: list[Path] = []
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """The SPA's folder, and the built client under /client/."""
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith("/client/"):
+            return str(CLIENT_DIR / Path(path.split("?", 1)[0]).name)
+        return super().translate_path(path)
+
     def log_message(self, format, *args):  # keep the test output readable
         pass
 
@@ -56,6 +65,12 @@ def _serve(host: str, port: int) -> tuple[http.server.ThreadingHTTPServer, threa
 @pytest.fixture(scope="session")
 def spa_url() -> Iterator[str]:
     """The test SPA on http://127.0.0.1:8080 (an allowed origin)."""
+    if not (CLIENT_DIR / "api.js").is_file():
+        pytest.fail(
+            f"No built typed client in {CLIENT_DIR}: it is committed; rebuild it with "
+            "`cd clients/ts && npm ci && npm run build`.",
+            pytrace=False,
+        )
     host, port = SPA_ORIGIN
     try:
         server, thread = _serve(host, port)

@@ -1,6 +1,7 @@
 """The SPA's side of session auth, CSRF and CORS, in a real browser.
 
-The page's own JavaScript (spa/app.js) makes every call, cross-origin with
+The page (spa/app.js) makes every call through the typed TypeScript client of clients/ts
+(its committed build, clients/ts/dist, loaded as an ES module), cross-origin with
 ``credentials: "include"`` and the X-CSRFToken header, exactly as docs/csrf-cors.md tells
 an SPA to.
 """
@@ -25,7 +26,7 @@ def planner(db):
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["rota_core", "rota_scheduling"],
-            codename__in=["add_person", "add_rota"],
+            codename__in=["add_person", "add_rota", "add_override"],
         )
     )
     return user
@@ -50,7 +51,12 @@ def test_the_spa_signs_in_writes_reads_and_signs_out(page, spa_url, api_url, pla
     me = page.evaluate("rota.me()")
     assert me["status"] == 200
     assert me["body"]["user"]["username"] == "planner"
-    assert set(me["body"]["permissions"]) == {"rota_core.add_person", "rota_scheduling.add_rota"}
+    assert set(me["body"]["permissions"]) == {
+        "rota_core.add_person",
+        "rota_scheduling.add_rota",
+        "rota_scheduling.add_override",
+    }
+    assert me["body"]["unread_notifications"] == 0
     screenshot("spa-03-me")
 
     person = page.evaluate("rota.createPerson({name: 'Ada Lovelace', email: 'ada@example.com'})")
@@ -79,12 +85,40 @@ def test_the_spa_signs_in_writes_reads_and_signs_out(page, spa_url, api_url, pla
     assert {segment["person"]["name"] for segment in schedule["body"]} == {"Ada Lovelace"}
     screenshot("spa-06-schedule")
 
+    rotas = page.evaluate("rota.listRotas()")
+    assert rotas["status"] == 200
+    assert rotas["body"]["count"] == 1
+    assert rotas["body"]["holders"] == ["Ada Lovelace"]  # read through the generated types
+
+    grace = page.evaluate("rota.createPerson({name: 'Grace Hopper', email: 'grace@example.com'})")
+    cover_from = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
+    cover_to = cover_from + dt.timedelta(hours=6)
+    override = page.evaluate(
+        "(fields) => rota.createOverride(fields)",
+        {
+            "rota": rota["body"]["id"],
+            "person": grace["body"]["id"],
+            "starts_at": cover_from.isoformat(),
+            "ends_at": cover_to.isoformat(),
+            "reason": "swap",
+        },
+    )
+    assert override["status"] == 201, override
+    covered = page.evaluate(
+        "([id, window]) => rota.schedule(id, window)",
+        [rota["body"]["id"], {"start": cover_from.isoformat(), "end": cover_to.isoformat()}],
+    )
+    assert [(s["person"]["name"], s["source"]) for s in covered["body"]] == [
+        ("Grace Hopper", "override")
+    ]
+    screenshot("spa-07-override")
+
     logout = page.evaluate("rota.logout()")
     assert logout["status"] == 204
     after = page.evaluate("rota.me()")
     assert after["status"] == 403
     assert after["body"] == {"detail": "Authentication credentials were not provided."}
-    screenshot("spa-07-logged-out-me-refused")
+    screenshot("spa-08-logged-out-me-refused")
 
 
 def test_a_page_from_another_origin_cannot_read_the_api(
@@ -98,7 +132,7 @@ def test_a_page_from_another_origin_cannot_read_the_api(
         "me": page.evaluate("rota.me()"),
         "create": page.evaluate("rota.createPerson({name: 'Eve', email: 'eve@example.com'})"),
     }
-    screenshot("spa-08-foreign-origin-blocked")
+    screenshot("spa-09-foreign-origin-blocked")
 
     for name, answer in answers.items():
         assert answer["status"] is None, (name, answer)

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Rota Round API",
     "DESCRIPTION": "Duty rotas that hand over on time. Session authentication with CSRF.",
     "VERSION": "1",
+    # 3.1: a nullable object is `oneOf: [{$ref}, {type: null}]`, which validators and
+    # openapi-typescript read as "X or null"; 3.0's `allOf + nullable` is not null-able there.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -236,10 +239,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The shared error answers (400/403/404/409) on every operation, see rota_core.api.schema.
+    # The shared error answers (400/403/404/409) on every operation, see rota_core.api.schema;
+    # what rota-notifications adds to auth/me/ (unread_notifications); 3.0's `nullable` left
+    # by DRF (the paginator's next/previous) in 3.1's words.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "rota_core.api.schema.postprocess_error_responses",
+        "rota_notifications.api.schema.postprocess_me_extra",
+        "rota_core.api.schema.postprocess_nullable_for_openapi_3_1",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ShiftSourceEnum": "rota_scheduling.models.ShiftSource",

@@ -45,7 +45,8 @@ class UserSerializer(serializers.Serializer):
     # Defaults keep custom user models without some of these fields working.
     id = serializers.IntegerField(source="pk")
     username = serializers.CharField(source="get_username")
-    email = serializers.EmailField(default="")
+    # A user's email may be blank: a string, not the "email" format (which "" is not).
+    email = serializers.CharField(default="", help_text="The user's email address, or empty.")
     first_name = serializers.CharField(default="")
     last_name = serializers.CharField(default="")
     is_staff = serializers.BooleanField(default=False)

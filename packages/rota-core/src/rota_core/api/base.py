@@ -77,6 +77,5 @@ class RotaAPIView(RotaAPIMixin, APIView):
 
 # For viewsets (and generic views): the policies above, plus pages and filters.
 class RotaViewSetMixin(RotaAPIMixin):
-    lookup_value_regex = r"[0-9]+"  # ids are integers: /people/x/... matches no route (404)
     pagination_class = PageNumberPagination
     filter_backends = [DjangoFilterBackend]

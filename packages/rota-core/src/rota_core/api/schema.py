@@ -13,6 +13,10 @@ with CSRF, JSON-only bodies) and are the same everywhere, so a postprocessing ho
 
 Answers an operation documents itself (e.g. login's 400 and 429) are kept as they are.
 Optional query parameters get ``allowEmptyValue``: an empty ``?start=`` means no start.
+
+With ``"OAS_VERSION": "3.1.0"``, list ``postprocess_nullable_for_openapi_3_1`` too: DRF's
+own schema pieces (e.g. the paginator's ``next``/``previous``) still say 3.0's
+``nullable: true``, which OpenAPI 3.1 no longer knows (a validator then refuses ``null``).
 """
 
 from typing import Any
@@ -99,3 +103,29 @@ def postprocess_error_responses(
                     answer["content"][media_type] = {"schema": {"type": "string"}}
                 responses.setdefault(status, answer)
     return result
+
+
+def _null_allowed(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_null_allowed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _null_allowed(value) for key, value in node.items()}
+    if node.pop("nullable", False) is not True:
+        return node
+    kind = node.get("type")
+    if isinstance(kind, str):
+        return {**node, "type": [kind, "null"]}
+    if isinstance(kind, list):
+        return {**node, "type": [*kind, *(["null"] if "null" not in kind else [])]}
+    return {"oneOf": [node, {"type": "null"}]}
+
+
+def postprocess_nullable_for_openapi_3_1(
+    result: dict[str, Any], generator, request, public
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: in a 3.1 document, ``nullable: true`` becomes
+    ``null`` among the types (or ``oneOf: [..., {"type": "null"}]``)."""
+    if not str(result.get("openapi", "")).startswith("3.1"):
+        return result
+    return _null_allowed(result)

@@ -12,4 +12,3 @@ class SystemSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = SystemSettings
         fields = ["timezone", "updated_at"]
-        extra_kwargs = {"timezone": {"required": True}}  # PUT needs it; PATCH never does

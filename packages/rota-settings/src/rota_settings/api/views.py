@@ -34,6 +34,7 @@ class SystemSettingsView(generics.RetrieveUpdateAPIView):
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     queryset = SystemSettings.objects.all()  # for DjangoModelPermissions
+    http_method_names = ["get", "patch", "head", "options"]  # partial updates only, no PUT
 
     def get_exception_handler(self):
         return exception_handler  # DRF's own: 400 field errors, 403/404 {"detail"}
