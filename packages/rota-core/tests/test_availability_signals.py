@@ -103,7 +103,7 @@ def test_deleting_people_names_them_as_deleted(announced):
 def test_a_write_that_fails_announces_no_change(announced):
     leave = UnavailabilityFactory()
 
-    with pytest.raises(Exception, match="end must be after"):
+    with pytest.raises(Exception, match="ends_at must be after starts_at"):
         services.unavailability_update(unavailability=leave, data={"ends_at": leave.starts_at})
 
     assert announced == []
