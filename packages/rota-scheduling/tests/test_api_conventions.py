@@ -4,17 +4,17 @@ daily, segments a calendar can act on, ?format=csv winning over Accept."""
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from rota_core import messages
 from rota_core.api.fields import utc_iso
 from rota_core.services import person_update
 from rota_core.testing.factories import PersonFactory, UserFactory
 from rota_scheduling.models import Override, Shift
+from rota_scheduling.testing.api import anchor, create_weekly_rota, weekly_rota_body
 from rota_settings.validators import validate_timezone
 
 pytestmark = pytest.mark.django_db
@@ -29,26 +29,10 @@ WRITABLE = [
 ]  # fmt: skip
 
 
-def anchor(ago: timedelta) -> datetime:
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
+body = weekly_rota_body
 
 
-def body(people, *, first: datetime, **extra) -> dict:
-    return {
-        "name": "Ops",
-        "cadence": "weekly",
-        "timezone": "UTC",
-        "starts_on": first.date().isoformat(),
-        "handoff_time": first.strftime("%H:%M"),
-        "members": [p.pk for p in people],
-        **extra,
-    }
-
-
-def create(client, people, *, first: datetime, **extra) -> dict:
-    response = client.post(ROTAS, body(people, first=first, **extra))
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = create_weekly_rota
 
 
 @pytest.fixture

@@ -2,14 +2,14 @@
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from rota_core.api.fields import utc_iso
 from rota_core.models import Person
 from rota_core.testing.factories import PersonFactory, UnavailabilityFactory
+from rota_scheduling.testing.api import anchor, create_weekly_rota
 
 pytestmark = pytest.mark.django_db
 
@@ -18,25 +18,7 @@ WEEK = timedelta(weeks=1)
 HOUR = timedelta(hours=1)
 
 
-def anchor(ago: timedelta) -> datetime:
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def create_rota(client, people, *, name="Ops", first: datetime, **extra) -> dict:
-    response = client.post(
-        "/api/v1/rotas/",
-        {
-            "name": name,
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date().isoformat(),
-            "handoff_time": first.strftime("%H:%M"),
-            "members": [p.pk for p in people],
-            **extra,
-        },
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()
+create_rota = create_weekly_rota
 
 
 def ref(person):

@@ -1,7 +1,7 @@
 """rotas/ over HTTP: create, read (current, next, next handoff, calendar URL), edit, delete."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,6 +10,7 @@ from rota_core.api.fields import utc_iso
 from rota_core.testing.factories import PersonFactory, UserFactory
 from rota_scheduling.models import Rota, Shift
 from rota_scheduling.services import rota_create
+from rota_scheduling.testing.api import anchor, weekly_rota_body
 from rota_settings.services import system_settings_update
 
 pytestmark = pytest.mark.django_db
@@ -22,22 +23,7 @@ def detail(rota_id):
     return f"{URL}{rota_id}/"
 
 
-def anchor(ago: timedelta) -> datetime:
-    """An instant ``ago`` before now, to the minute (a handoff instant a test can pin)."""
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def body(people, *, first: datetime, **extra) -> dict:
-    """A weekly UTC rota whose first handoff B_0 is ``first``."""
-    return {
-        "name": "Ops",
-        "cadence": "weekly",
-        "timezone": "UTC",
-        "starts_on": first.date().isoformat(),
-        "handoff_time": first.strftime("%H:%M"),
-        "members": [p.pk for p in people],
-        **extra,
-    }
+body = weekly_rota_body
 
 
 def ref(person):

@@ -1,6 +1,6 @@
 """rotas/{id}/schedule/: segments tiling the window, stored history before now, projection after."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -9,31 +9,15 @@ from django.utils import timezone
 from rota_core.api.fields import utc_iso
 from rota_core.testing.factories import UnavailabilityFactory, UserFactory
 from rota_scheduling.models import Shift
+from rota_scheduling.testing.api import anchor, create_weekly_rota
 
 pytestmark = pytest.mark.django_db
 
 WEEK = timedelta(weeks=1)
 
 
-def anchor(ago: timedelta) -> datetime:
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
-
-
 def create_rota(client, people, *, first: datetime, **extra) -> int:
-    response = client.post(
-        "/api/v1/rotas/",
-        {
-            "name": "Ops",
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date().isoformat(),
-            "handoff_time": first.strftime("%H:%M"),
-            "members": [p.pk for p in people],
-            **extra,
-        },
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()["id"]
+    return create_weekly_rota(client, people, first=first, **extra)["id"]
 
 
 def schedule(client, rota_id, **params):

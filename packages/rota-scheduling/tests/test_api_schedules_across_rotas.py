@@ -1,17 +1,17 @@
 """me/shifts/ (the signed-in person's turns on every rota) and schedule/?rotas= (several
 rotas in one call): the segments of rotas/{id}/schedule/, each naming its rota."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from rota_core.api.fields import utc_iso
 from rota_core.testing.factories import PersonFactory, UserFactory
 from rota_scheduling.api.serializers import MAX_ROTAS
 from rota_scheduling.models import Shift
+from rota_scheduling.testing.api import anchor, create_weekly_rota
 
 pytestmark = pytest.mark.django_db
 
@@ -21,24 +21,7 @@ WEEK = timedelta(weeks=1)
 HOUR = timedelta(hours=1)
 
 
-def anchor(ago: timedelta) -> datetime:
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def create(client, people, *, name: str, first: datetime) -> dict:
-    response = client.post(
-        "/api/v1/rotas/",
-        {
-            "name": name,
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date().isoformat(),
-            "handoff_time": first.strftime("%H:%M"),
-            "members": [p.pk for p in people],
-        },
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = create_weekly_rota
 
 
 def rota_ref(rota: dict) -> dict:

@@ -1,6 +1,6 @@
 """shifts/ (stored history, read only) and overrides/ (someone covers an interval)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils import timezone
 from rota_core.api.fields import utc_iso
 from rota_core.testing.factories import PersonFactory
 from rota_scheduling.models import Override
+from rota_scheduling.testing.api import anchor, create_weekly_rota
 
 pytestmark = pytest.mark.django_db
 
@@ -17,24 +18,8 @@ WEEK = timedelta(weeks=1)
 HOUR = timedelta(hours=1)
 
 
-def anchor(ago: timedelta) -> datetime:
-    return (timezone.now() - ago).astimezone(UTC).replace(second=0, microsecond=0)
-
-
 def create_rota(client, people, *, name="Ops", first: datetime) -> int:
-    response = client.post(
-        "/api/v1/rotas/",
-        {
-            "name": name,
-            "cadence": "weekly",
-            "timezone": "UTC",
-            "starts_on": first.date().isoformat(),
-            "handoff_time": first.strftime("%H:%M"),
-            "members": [p.pk for p in people],
-        },
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()["id"]
+    return create_weekly_rota(client, people, name=name, first=first)["id"]
 
 
 @pytest.fixture
