@@ -22,6 +22,25 @@ def _empty_cache(settings):
 
 
 @pytest.fixture
+def unset_settings(settings):
+    """``unset_settings("ROTA_CORE_X", ...)``: as if the site had never set them.
+
+    pytest-django's ``del settings.X`` sends no ``setting_changed``, so rota-core's settings
+    cache is dropped by hand here, and again at the end (restoring sends none either).
+    """
+    from rota_core.conf import app_settings
+
+    def unset(*names: str) -> None:
+        for name in names:
+            if hasattr(settings, name):
+                delattr(settings, name)
+        app_settings.reload(setting=app_settings.prefix)
+
+    yield unset
+    app_settings.reload(setting=app_settings.prefix)
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

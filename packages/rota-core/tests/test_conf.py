@@ -1,17 +1,15 @@
 from rota_core.conf import app_settings
 
 
-def test_defaults(settings):
-    for name in (
+def test_defaults(unset_settings):
+    unset_settings(
         "ROTA_CORE_NUM_PROXIES",
         "ROTA_CORE_LOGIN_FAILURES_PER_USERNAME_AND_IP",
         "ROTA_CORE_LOGIN_FAILURES_PER_USERNAME",
         "ROTA_CORE_LOGIN_FAILURES_PER_IP",
         "ROTA_CORE_LOGIN_WINDOW_SECONDS",
         "ROTA_CORE_WRITE_RATE",
-    ):
-        if hasattr(settings, name):
-            delattr(settings, name)
+    )
 
     assert app_settings.NUM_PROXIES == 0
     assert app_settings.LOGIN_FAILURES_PER_USERNAME_AND_IP == 5

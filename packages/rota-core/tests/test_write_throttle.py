@@ -12,9 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def default_rate(settings):
-    if hasattr(settings, "ROTA_CORE_WRITE_RATE"):
-        del settings.ROTA_CORE_WRITE_RATE
+def default_rate(unset_settings):
+    unset_settings("ROTA_CORE_WRITE_RATE")  # the site's test settings raise it
 
 
 @pytest.fixture
