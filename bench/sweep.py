@@ -1,8 +1,8 @@
 """sweep: ``rota rotate`` over N due rotas of 5 members with notifications installed, against
 the same rows written by hand-written SQL in one transaction (bench.sweep_floor).
 
-Each seeded rota missed exactly one handoff, so the sweep stores one shift, sends one
-shift_started, and the outbox writes one in-app notification, one email delivery and one
+Each seeded rota missed exactly one handoff, so the sweep stores one shift, names it in its
+batch's shifts_started, and the outbox writes one in-app notification, one email delivery and one
 webhook delivery per rota. The seeded database is cloned before anything runs: the sweep runs
 on one copy (in a fresh process, as cron or beat would run it), the floor on the other, and
 the two copies must end up with the same rows. Each is timed over several rounds, interleaved

@@ -1,10 +1,11 @@
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import Person, Unavailability
@@ -39,25 +40,6 @@ class PersonViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Person) -> None:
         services.person_delete(person=instance)
 
-    @extend_schema(request=None, responses={201: CalendarTokenSerializer})
-    @action(
-        detail=True, methods=["post"], url_path="calendar-token",
-        permission_classes=[OwnPersonOrChangePerson], filter_backends=[],
-    )  # fmt: skip
-    def calendar_token(self, request: Request, pk: str | None = None) -> Response:
-        """Rotate a person's calendar token (the old feed URL stops working). Allowed with
-        ``rota_core.change_person``, or for your own linked person."""
-        token = services.person_rotate_calendar_token(person=self.get_object())
-        try:
-            url = request.build_absolute_uri(
-                reverse(CALENDAR_FEED_URL_NAME, kwargs={"token": token})
-            )
-        except NoReverseMatch:
-            url = None
-        return Response(
-            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
-        )
-
 
 class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
     """Periods in which a person cannot be on duty.
@@ -83,3 +65,25 @@ class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Unavailability) -> None:
         services.unavailability_delete(unavailability=instance)
+
+
+class PersonCalendarTokenView(APIView):
+    """Rotate a person's calendar token (the old feed URL stops working). Allowed with
+    ``rota_core.change_person``, or for your own linked person."""
+
+    permission_classes = [OwnPersonOrChangePerson]
+
+    @extend_schema(request=None, responses={201: CalendarTokenSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        person = get_object_or_404(selectors.person_list(), pk=pk)
+        self.check_object_permissions(request, person)
+        token = services.person_rotate_calendar_token(person=person)
+        try:
+            url = request.build_absolute_uri(
+                reverse(CALENDAR_FEED_URL_NAME, kwargs={"token": token})
+            )
+        except NoReverseMatch:
+            url = None
+        return Response(
+            {"calendar_token": token, "calendar_url": url}, status=status.HTTP_201_CREATED
+        )
