@@ -2085,7 +2085,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this person. */
                 id: number;
             };
             cookie?: never;

@@ -34,7 +34,7 @@ def post(api, url, data, method="post"):
 # -- errors are JSON under /api/, and documented -----------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/api/v1/rotas/1.5/", "/api/v1/people/x/no-such-action/"])
+@pytest.mark.parametrize("path", ["/api/v1/rotas/1.5/", "/api/v1/people/x/calendar-token/"])
 def test_an_api_url_no_route_matches_answers_json(api, path):
     response = api.get(path)
 

@@ -5,11 +5,10 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import Person, Unavailability
-from .base import RotaViewSetMixin
+from .base import RotaAPIView, RotaViewSetMixin
 from .filters import PersonFilter, UnavailabilityFilter
 from .permissions import OwnPersonOrChangePerson, OwnPersonOrModelPerms
 from .serializers import CalendarTokenSerializer, PersonSerializer, UnavailabilitySerializer
@@ -67,7 +66,7 @@ class UnavailabilityViewSet(RotaViewSetMixin, viewsets.ModelViewSet):
         services.unavailability_delete(unavailability=instance)
 
 
-class PersonCalendarTokenView(APIView):
+class PersonCalendarTokenView(RotaAPIView):
     """Rotate a person's calendar token (the old feed URL stops working). Allowed with
     ``rota_core.change_person``, or for your own linked person."""
 
