@@ -54,11 +54,12 @@ class Answer:
 
 
 def should_check(answer: Answer) -> bool:
-    """Only JSON (or empty) answers of the API (not CSV); not the 429s of the limits, which
-    any operation may answer (docs/api.md's error table; login documents its own)."""
+    """Only JSON (or empty) answers of the API (not CSV); not the 429s of the limits, nor the
+    406 of an Accept header no renderer satisfies: any operation may answer them (docs/api.md's
+    error table; login documents its 429)."""
     if not answer.path.startswith(API_PREFIX) or answer.method == "OPTIONS":
         return False  # OPTIONS: CORS preflights, answered by the CORS middleware
-    if answer.status == 429:
+    if answer.status in (406, 429):
         return False
     media_type = answer.content_type.split(";")[0].strip().lower()
     return media_type == "application/json" or not answer.body

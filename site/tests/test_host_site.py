@@ -21,6 +21,7 @@ ROOT = TESTS.parent.parent
 
 def test_a_host_site_with_its_own_rest_framework_settings_serves_the_documented_api():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "host_site.settings"}
+    env["ROTA_API_CONTRACT"] = "off"  # answers are checked against the rota site's document
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), env.get("PYTHONPATH")]))
     checks = TESTS / "host_site" / "api_checks.py"
     result = subprocess.run(
