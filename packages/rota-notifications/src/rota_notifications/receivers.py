@@ -14,8 +14,10 @@ def on_shifts_started(sender, *, starts, **kwargs) -> None:
     with texts.system_zone_pinned():
         notify_many(
             [
-                events.shift_started(rota=rota, shift=shift, person=person, override=override)
-                for rota, shift, person, override in starts
+                events.shift_started(
+                    rota=start.rota, shift=start.shift, person=start.person, override=start.override
+                )
+                for start in starts
             ]
         )
 

@@ -373,7 +373,7 @@ class SegmentSerializer(serializers.Serializer):
         allow_null=True, help_text="The stored shift shown (null for projected time)."
     )
     override_id = serializers.IntegerField(allow_null=True, help_text="The override shown.")
-    swap_id = serializers.IntegerField(allow_null=True, help_text="The swap shown (0.2: null).")
+    swap_id = serializers.IntegerField(allow_null=True, help_text="The taken swap shown.")
 
 
 class RotaSegmentSerializer(SegmentSerializer):
@@ -391,7 +391,7 @@ def segment_data(segment: Segment, names: dict[int, str]) -> dict:
         "conflict": segment.conflict,
         "shift_id": segment.shift_id,
         "override_id": segment.override_id,
-        "swap_id": None,
+        "swap_id": segment.swap_id,
     }
 
 
