@@ -18,11 +18,12 @@ from rota_core.validators import validate_no_control_characters
 
 from ..adapters import load_member_ids
 from ..engine import Segment
-from ..models import Cadence, Override, Rota, Shift, SkipPolicy
+from ..models import Cadence, Override, Rota, Shift, SkipPolicy, Swap, SwapStatus
 from ..selectors import OnDuty, RotaNow, rotas_now
-from ..services import override_create, rota_create, rota_update
+from ..services import override_create, rota_create, rota_update, swap_request
 from ..services.overrides import override_validate
 from ..services.rotas import rota_validate
+from ..services.swaps import swap_validate
 
 MAX_WINDOW = timedelta(days=366)
 REACH_BACK = timedelta(days=36525)  # history: 100 years
@@ -264,6 +265,50 @@ class OverrideSerializer(ModelSerializer):
         request = self.context.get("request")
         user = request.user if request and request.user.is_authenticated else None
         return override_create(created_by=user, **validated)
+
+
+class SwapSerializer(ModelSerializer):
+    """A swap (cover) request: ``requester`` asks someone to hold their duty on ``rota`` over
+    [starts_at, ends_at). ``status``: open, taken, cancelled, or expired (open and its start
+    has passed)."""
+
+    requester = PersonRefField(help_text="Whose duty is offered (written as the id).")
+    taker = PersonRefField(read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Swap
+        fields = [
+            "id", "rota", "requester", "taker", "starts_at", "ends_at", "description",
+            "status", "taken_at", "cancelled_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["taken_at", "cancelled_at", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=SwapStatus.choices))
+    def get_status(self, swap: Swap) -> str:
+        return getattr(swap, "status", None) or swap.status_at(timezone.now())
+
+    def validate(self, attrs: dict) -> dict:
+        if not self.failed_fields & {"rota", "requester", "starts_at", "ends_at"}:
+            swap_validate(
+                rota=attrs["rota"],
+                requester=attrs["requester"],
+                starts_at=attrs["starts_at"],
+                ends_at=attrs["ends_at"],
+                now=timezone.now(),
+            )
+        return attrs
+
+    def create(self, validated: dict) -> Swap:
+        return swap_request(**validated)
+
+
+class SwapTakeSerializer(Serializer):
+    person = PersonRefField(
+        required=False,
+        help_text="Who takes the swap: leave out to take it yourself; naming someone else "
+        "needs the change permission on swaps.",
+    )
 
 
 class InstantField(UTCDateTimeField):
