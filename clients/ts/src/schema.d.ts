@@ -724,9 +724,12 @@ export interface components {
          *     * `shift_upcoming` - Shift upcoming
          *     * `override_started` - Override started
          *     * `schedule_changed` - Schedule changed
+         *     * `swap_requested` - Swap requested
+         *     * `swap_taken` - Swap taken
+         *     * `swap_cancelled` - Swap cancelled
          * @enum {string}
          */
-        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed";
+        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed" | "swap_requested" | "swap_taken" | "swap_cancelled";
         OnCall: {
             rota: components["schemas"]["RotaRef"];
             person: components["schemas"]["PersonRef"] | null;

@@ -273,3 +273,17 @@ def test_a_member_edit_moving_the_requesters_duty_away_tells_requester_and_taker
         "after": [],
     }
     assert change["changes"][b.pk]["before"] == [(at(8), at(9)), (at(10), at(15))]
+
+
+def test_a_swap_survives_an_edit_of_the_members_that_keeps_the_requesters_duty(
+    rota, people, taken, signals
+):
+    a, b, c, d = people
+    e = PersonFactory(name="E")
+
+    rota = rota_update(rota=rota, fields={}, members=[a.pk, b.pk, c.pk, d.pk, e.pk], now=NOW)
+
+    assert (at(9), at(10), c.pk, "swap", taken.pk) in rows(
+        rota_segments(rota=rota, start=at(8), end=at(15))
+    )
+    assert not signals.schedule_changed  # nobody's turns in the next 14 days moved
