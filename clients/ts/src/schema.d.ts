@@ -727,9 +727,10 @@ export interface components {
          *     * `swap_requested` - Swap requested
          *     * `swap_taken` - Swap taken
          *     * `swap_cancelled` - Swap cancelled
+         *     * `swap_taker_unavailable` - Swap taker unavailable
          * @enum {string}
          */
-        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed" | "swap_requested" | "swap_taken" | "swap_cancelled";
+        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed" | "swap_requested" | "swap_taken" | "swap_cancelled" | "swap_taker_unavailable";
         OnCall: {
             rota: components["schemas"]["RotaRef"];
             person: components["schemas"]["PersonRef"] | null;

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from rota_core.services import unavailability_create
 from rota_notifications.models import Channel, Delivery, Kind, Notification, WebhookSubscription
 from rota_scheduling.selectors import rota_segments
 from rota_scheduling.services import rotate_due, swap_cancel, swap_request, swap_take
@@ -110,3 +111,37 @@ def test_a_handoff_inside_a_taken_swap_tells_the_taker(setup, people):
 
     started = Notification.objects.get(kind=Kind.SHIFT_STARTED, rota=rota)
     assert started.person == taker
+
+
+def test_leave_the_taker_adds_after_taking_tells_the_requester_once(setup, people):
+    rota, requester, start, _hook = setup
+    taker = next(p for p in people if p != requester)
+    swap = swap_request(
+        rota=rota, requester=requester, starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    swap_take(swap=swap, taker=taker)
+
+    for hours in (2, 3):  # a second overlapping leave says nothing new
+        unavailability_create(
+            person=taker,
+            starts_at=start + timedelta(hours=1),
+            ends_at=start + timedelta(hours=hours),
+        )
+
+    (told,) = Notification.objects.filter(kind=Kind.SWAP_TAKER_UNAVAILABLE)
+    assert told.person == requester and taker.name in told.body
+
+
+def test_leave_outside_the_swap_window_tells_nobody(setup, people):
+    rota, requester, start, _hook = setup
+    taker = next(p for p in people if p != requester)
+    swap = swap_request(
+        rota=rota, requester=requester, starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    swap_take(swap=swap, taker=taker)
+
+    unavailability_create(
+        person=taker, starts_at=start + timedelta(hours=9), ends_at=start + timedelta(hours=10)
+    )
+
+    assert not Notification.objects.filter(kind=Kind.SWAP_TAKER_UNAVAILABLE).exists()

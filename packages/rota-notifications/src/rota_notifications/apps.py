@@ -50,7 +50,7 @@ class RotaNotificationsConfig(AppConfig):
         signals.schedule_changed.connect(
             receivers.on_schedule_changed, dispatch_uid=f"{uid}.changed"
         )
-        for name in ("swap_requested", "swap_taken", "swap_cancelled"):
+        for name in ("swap_requested", "swap_taken", "swap_cancelled", "swap_taker_unavailable"):
             getattr(signals, name).connect(
                 getattr(receivers, f"on_{name}"), dispatch_uid=f"{uid}.{name}"
             )

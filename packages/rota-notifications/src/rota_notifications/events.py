@@ -178,3 +178,22 @@ def swap_cancelled(*, rota, swap) -> Event:
         ),
         data=_swap_data(swap),
     )
+
+
+def swap_taker_unavailable(*, rota, swap) -> Event:
+    """To the requester: the taker is now away inside the swap's window."""
+    person = swap.requester
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SWAP_TAKER_UNAVAILABLE,
+        key=f"swap_taker_unavailable:{swap.pk}",
+        rota=rota,
+        person=person,
+        title=f"{swap.taker.name} is now unavailable for your swap on {_rota_ref(rota)}",
+        body=(
+            f"{swap.taker.name} took your duty on {rota.name} "
+            f"({texts.span(swap.starts_at, swap.ends_at, tz)}) but is now unavailable in that "
+            "time: the schedule shows a conflict. Cancel the swap to take the duty back."
+        ),
+        data=_swap_data(swap),
+    )

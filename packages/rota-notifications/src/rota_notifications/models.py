@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     SWAP_REQUESTED = "swap_requested", "Swap requested"
     SWAP_TAKEN = "swap_taken", "Swap taken"
     SWAP_CANCELLED = "swap_cancelled", "Swap cancelled"
+    SWAP_TAKER_UNAVAILABLE = "swap_taker_unavailable", "Swap taker unavailable"
 
 
 class Notification(models.Model):

@@ -73,3 +73,7 @@ def on_swap_taken(sender, *, rota, swap, **kwargs) -> None:
 def on_swap_cancelled(sender, *, rota, swap, **kwargs) -> None:
     if swap.taker_id is not None:  # an open swap cancelled concerns nobody else
         notify(events.swap_cancelled(rota=rota, swap=swap))
+
+
+def on_swap_taker_unavailable(sender, *, rota, swap, **kwargs) -> None:
+    notify(events.swap_taker_unavailable(rota=rota, swap=swap))

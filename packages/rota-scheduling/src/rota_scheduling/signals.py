@@ -90,3 +90,13 @@ swap_cancelled = Signal()
 Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap; ``swap.taker`` is None if
 nobody had taken it). Sent once per swap, inside the transaction that cancels it.
 """
+
+swap_taker_unavailable = Signal()
+"""Leave or a deactivation written after a swap was taken makes its taker unavailable inside
+the swap's window (the swapped time shows ``conflict: true``): the requester should know.
+
+Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap, with ``requester`` and
+``taker``). Sent by rota-core's availability writes (inside their transaction) for each taken,
+not cancelled swap of the person that has not ended; a later write sends it again, and
+receivers deduplicate on ``swap.pk``.
+"""
