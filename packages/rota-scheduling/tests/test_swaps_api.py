@@ -249,3 +249,23 @@ def test_two_people_taking_one_swap_at_once_one_wins_one_gets_409(
     assert sorted(codes) == [200, 409]
     taken = staff_client.get(f"{SWAPS}{swap['id']}/").json()
     assert taken["status"] == "taken" and taken["taker"]["name"] in {"C", "D"}
+
+
+def test_both_calendar_feeds_show_the_taker_of_a_taken_swap(client_for, staff_client, rota, people):
+    from rota_core.models import Person
+    from rota_scheduling.models import Rota
+
+    rota_id, b1 = rota
+    swap = request_swap(staff_client, rota, people[1])
+    staff_client.post(f"{SWAPS}{swap['id']}/take/", {"person": people[3].pk})
+    anonymous = client_for(None)
+    token = Rota.objects.get(pk=rota_id).calendar_token
+
+    rota_feed = anonymous.get(f"/calendar/{token}.ics").content.decode()
+    d_feed = anonymous.get(
+        f"/calendar/{Person.objects.get(pk=people[3].pk).calendar_token}.ics"
+    ).content.decode()
+
+    assert "Ops: D on duty (swap)" in rota_feed
+    assert "Ops: D on duty (swap)" in d_feed
+    assert f"DTSTART:{(b1 + DAY):%Y%m%dT%H%M%SZ}" in d_feed

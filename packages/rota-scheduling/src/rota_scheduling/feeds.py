@@ -46,7 +46,7 @@ def _event(rota: Rota, segment: Segment, names: dict[int, str], stamp: datetime)
     event.add("dtstart", segment.start.astimezone(UTC))
     event.add("dtend", segment.end.astimezone(UTC))
     who = names.get(segment.person, "nobody")
-    suffix = " (override)" if segment.source == "override" else ""
+    suffix = {"override": " (override)", "swap": " (swap)"}.get(segment.source, "")
     event.add("summary", f"{rota.name}: {who} on duty{suffix}")
     event.add("description", f"Rota {rota.name} ({rota_zone(rota).key}); source {segment.source}.")
     if segment.conflict:
@@ -106,6 +106,7 @@ def calendar_feed(request, token: str) -> HttpResponse:
             id__in=set(person.rota_memberships.values_list("rota_id", flat=True))
             | set(person.shifts.values_list("rota_id", flat=True))
             | set(person.overrides.values_list("rota_id", flat=True))
+            | set(person.swaps_taken.taken().values_list("rota_id", flat=True))
         )
     )
     members = load_members(rotas)
