@@ -243,10 +243,14 @@ class SwapViewSet(
         params.is_valid(raise_exception=True)
         own = person_for_user(user=request.user)
         taker = params.validated_data.get("person") or own
+        may_name = request.user.has_perm("rota_scheduling.change_swap")
+        if taker != own and not may_name or own is None and not may_name:
+            raise PermissionDenied(
+                "You may take a swap for your own linked person; for someone else it needs "
+                "the change permission."
+            )
         if taker is None:
             raise ValidationError({"person": ["Name the person who takes the swap."]})
-        if taker != own and not request.user.has_perm("rota_scheduling.change_swap"):
-            raise PermissionDenied("Taking a swap for someone else needs the change permission.")
         swap = swap_take(swap=swap, taker=taker)
         return Response(self.get_serializer(self.get_queryset().get(pk=swap.pk)).data)
 
