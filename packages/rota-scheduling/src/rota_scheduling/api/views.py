@@ -244,7 +244,7 @@ class SwapViewSet(
         own = person_for_user(user=request.user)
         taker = params.validated_data.get("person") or own
         may_name = request.user.has_perm("rota_scheduling.change_swap")
-        if taker != own and not may_name or own is None and not may_name:
+        if not may_name and (own is None or taker != own):
             raise PermissionDenied(
                 "You may take a swap for your own linked person; for someone else it needs "
                 "the change permission."
