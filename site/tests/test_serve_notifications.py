@@ -124,3 +124,49 @@ def test_a_handoff_reaches_its_webhook_within_seconds(served):
         lag = time.time() - handoff.timestamp()
     print(f"handoff to webhook delivery: {lag:.2f} s")
     assert lag < 10
+
+
+def test_a_swap_taken_in_the_api_reaches_the_requester_in_app_and_a_webhook_exactly_once(
+    served,
+):
+    _, client = served
+    ada = _me(client)["person"]["id"]
+    other = client.post("/api/v1/people/", json={"name": "Swap Taker", "email": "st@example.com"})
+    assert other.status_code == 201, other.text
+    taker = other.json()["id"]
+    rota = client.post(
+        "/api/v1/rotas/",
+        json={"name": "E2E swaps", "cadence": "daily", "timezone": "UTC",
+              "starts_on": "2026-01-05", "members": [ada, taker]},
+    ).json()  # fmt: skip
+    now = datetime.now(UTC)
+    schedule = client.get(f"/api/v1/rotas/{rota['id']}/schedule/").json()
+    held = next(
+        s for s in schedule
+        if s["person"]["id"] == ada
+        and datetime.fromisoformat(s["ends_at"]) > now + timedelta(hours=3)
+    )  # fmt: skip
+    start = max(datetime.fromisoformat(held["starts_at"]), now + timedelta(hours=1))
+    start = start.replace(microsecond=0)
+    with WebhookReceiver() as receiver:
+        hook = client.post(
+            "/api/v1/webhooks/",
+            json={"rota": rota["id"], "url": receiver.url, "format": "json",
+                  "events": ["swap_taken"]},
+        )  # fmt: skip
+        assert hook.status_code == 201, hook.text
+        swap = client.post(
+            "/api/v1/swaps/",
+            json={"rota": rota["id"], "requester": ada, "starts_at": start.isoformat(),
+                  "ends_at": (start + timedelta(hours=1)).isoformat()},
+        )  # fmt: skip
+        assert swap.status_code == 201, swap.text
+        taken = client.post(f"/api/v1/swaps/{swap.json()['id']}/take/", json={"person": taker})
+        assert taken.status_code == 200, taken.text
+        (request,) = receiver.wait_for(1, timeout=60)
+        time.sleep(4)  # nothing more arrives
+        assert len(receiver.requests) == 1
+    assert request.json()["event"] == "swap_taken"
+    assert request.json()["swap_id"] == swap.json()["id"]
+    mine = client.get("/api/v1/notifications/").json()["results"]
+    assert [n["kind"] for n in mine if n["rota"] == rota["id"]].count("swap_taken") == 1

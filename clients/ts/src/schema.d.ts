@@ -464,6 +464,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/swaps/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Swap (cover) requests. A taken swap is applied when the schedule is read: inside its
+         *     window, wherever the requester holds the rota, the taker does (``source: swap``).
+         *     DELETE cancels (the row stays, ``status: cancelled``; a taken swap gives the duty back).
+         */
+        get: operations["swaps_list"];
+        put?: never;
+        /**
+         * @description Swap (cover) requests. A taken swap is applied when the schedule is read: inside its
+         *     window, wherever the requester holds the rota, the taker does (``source: swap``).
+         *     DELETE cancels (the row stays, ``status: cancelled``; a taken swap gives the duty back).
+         */
+        post: operations["swaps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/swaps/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Swap (cover) requests. A taken swap is applied when the schedule is read: inside its
+         *     window, wherever the requester holds the rota, the taker does (``source: swap``).
+         *     DELETE cancels (the row stays, ``status: cancelled``; a taken swap gives the duty back).
+         */
+        get: operations["swaps_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Cancel the swap: its requester's linked user, or a user with ``change_swap``. */
+        delete: operations["swaps_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/swaps/{id}/take/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Take the open swap: for yourself (your linked person, an active member of the rota
+         *     other than the requester, available over the whole window), or with ``change_swap``
+         *     for the ``person`` named. 409 when it is no longer open (taken, cancelled, expired).
+         */
+        post: operations["swaps_take_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/unavailability/": {
         parameters: {
             query?: never;
@@ -655,9 +724,13 @@ export interface components {
          *     * `shift_upcoming` - Shift upcoming
          *     * `override_started` - Override started
          *     * `schedule_changed` - Schedule changed
+         *     * `swap_requested` - Swap requested
+         *     * `swap_taken` - Swap taken
+         *     * `swap_cancelled` - Swap cancelled
+         *     * `swap_taker_unavailable` - Swap taker unavailable
          * @enum {string}
          */
-        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed";
+        NotificationKindEnum: "shift_started" | "shift_upcoming" | "override_started" | "schedule_changed" | "swap_requested" | "swap_taken" | "swap_cancelled" | "swap_taker_unavailable";
         OnCall: {
             rota: components["schemas"]["RotaRef"];
             person: components["schemas"]["PersonRef"] | null;
@@ -766,6 +839,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Shift"][];
+        };
+        PaginatedSwapList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Swap"][];
         };
         PaginatedUnavailabilityList: {
             /** @example 123 */
@@ -1011,7 +1099,7 @@ export interface components {
             shift_id: number | null;
             /** @description The override shown. */
             override_id: number | null;
-            /** @description The swap shown (0.2: null). */
+            /** @description The taken swap shown. */
             swap_id: number | null;
             rota: components["schemas"]["RotaRef"];
         };
@@ -1028,7 +1116,7 @@ export interface components {
             shift_id: number | null;
             /** @description The override shown. */
             override_id: number | null;
-            /** @description The swap shown (0.2: null). */
+            /** @description The taken swap shown. */
             swap_id: number | null;
         };
         /**
@@ -1071,6 +1159,58 @@ export interface components {
             /** Format: double */
             hours: number;
             passed_over: number;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `taken` - Taken
+         *     * `cancelled` - Cancelled
+         *     * `expired` - Expired
+         * @enum {string}
+         */
+        StatusEnum: "open" | "taken" | "cancelled" | "expired";
+        /**
+         * @description A swap (cover) request: ``requester`` asks someone to hold their duty on ``rota`` over
+         *     [starts_at, ends_at). ``status``: open, taken, cancelled, or expired (open and its start
+         *     has passed).
+         */
+        Swap: {
+            readonly id: number;
+            rota: number;
+            /** @description Whose duty is offered (written as the id). */
+            requester: components["schemas"]["PersonRef"];
+            readonly taker: components["schemas"]["PersonRef"] | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            description?: string;
+            readonly status: components["schemas"]["StatusEnum"];
+            /** Format: date-time */
+            readonly taken_at: string | null;
+            /** Format: date-time */
+            readonly cancelled_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description A swap (cover) request: ``requester`` asks someone to hold their duty on ``rota`` over
+         *     [starts_at, ends_at). ``status``: open, taken, cancelled, or expired (open and its start
+         *     has passed).
+         */
+        SwapRequest: {
+            rota: number;
+            /** @description Whose duty is offered (written as the id). */
+            requester: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            description?: string;
+        };
+        /** @description A plain serializer (query parameters, actions) answering every error at once. */
+        SwapTakeRequest: {
+            /** @description Who takes the swap: leave out to take it yourself; naming someone else needs the change permission on swaps. */
+            person?: number;
         };
         SystemSettings: {
             /**
@@ -2842,6 +2982,290 @@ export interface operations {
             };
             /** @description No such object, or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    swaps_list: {
+        parameters: {
+            query?: {
+                /** @description overlaps until */
+                end?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page (default 50; more than 200 gives 200). */
+                page_size?: number;
+                requester?: number;
+                rota?: number;
+                /** @description overlaps from */
+                start?: string;
+                /**
+                 * @description * `open` - Open
+                 *     * `taken` - Taken
+                 *     * `cancelled` - Cancelled
+                 *     * `expired` - Expired
+                 */
+                status?: "cancelled" | "expired" | "open" | "taken";
+                taker?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSwapList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in, no permission, or (unsafe methods) CSRF token missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    swaps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwapRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swap"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in, no permission, or (unsafe methods) CSRF token missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the current data (e.g. deleting what is still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (the API takes JSON only). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    swaps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this swap. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swap"];
+                };
+            };
+            /** @description Not signed in, no permission, or (unsafe methods) CSRF token missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    swaps_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this swap. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swap"];
+                };
+            };
+            /** @description Not signed in, no permission, or (unsafe methods) CSRF token missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the current data (e.g. deleting what is still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    swaps_take_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this swap. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SwapTakeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swap"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not signed in, no permission, or (unsafe methods) CSRF token missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the current data (e.g. deleting what is still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (the API takes JSON only). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

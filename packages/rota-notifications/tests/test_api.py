@@ -85,6 +85,10 @@ def test_webhook_crud_never_returns_the_secret(webhook_admin, people, rota_facto
         "shift_upcoming",
         "override_started",
         "schedule_changed",
+        "swap_requested",
+        "swap_taken",
+        "swap_cancelled",
+        "swap_taker_unavailable",
     ]
     hook_id = body["id"]
     assert "shh" not in client.get(f"/api/v1/webhooks/{hook_id}/").content.decode()

@@ -26,12 +26,13 @@ HOUR = timedelta(hours=1)
 
 # Each includes the session and user of a signed-in request. The list: count, page (with each
 # rota's current shift), members (with their names, deactivation and unavailability), then
-# the overrides covering now or the next handoffs.
-LIST_BUDGET = 6
+# the overrides covering now or the next handoffs, and the taken swaps covering them.
+LIST_BUDGET = 7
 # oncall/: the active rotas, overrides, shifts, and for rotas projected past a stored handoff
-# the rotas themselves and their members (as for the list).
-ONCALL_BUDGET = 7
-SCHEDULE_BUDGET = 10
+# the rotas themselves and their members (as for the list); the taken swaps.
+ONCALL_BUDGET = 8
+# Schedules: one more for the taken swaps (and the takers' leave when there are some).
+SCHEDULE_BUDGET = 11
 
 
 @pytest.fixture(autouse=True)

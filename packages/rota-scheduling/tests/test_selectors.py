@@ -256,4 +256,4 @@ def test_rota_segments_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(week):
         segments = rota_segments(rota=rota, start=at(1), end=at(1, month=12))
     assert len(segments) > 250
-    assert week <= 5
+    assert week <= 6  # members, leave, shifts, overrides, taken swaps

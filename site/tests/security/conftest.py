@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from rota_core.testing.factories import PersonFactory, UnavailabilityFactory, UserFactory
 from rota_notifications.models import Notification, WebhookSubscription
-from rota_scheduling.models import Shift
+from rota_scheduling.models import Shift, Swap
 from rota_scheduling.testing.factories import OverrideFactory, RotaFactory
 
 UNSAFE = ("post", "put", "patch", "delete")
@@ -137,6 +137,12 @@ def objects(db):
         "override": OverrideFactory(rota=rota, person=other),
         "notification": notification,
         "webhook": webhook,
+        "swap": Swap.objects.create(
+            rota=rota,
+            requester=other,
+            starts_at=rota.next_handoff_at + dt.timedelta(days=30),
+            ends_at=rota.next_handoff_at + dt.timedelta(days=31),
+        ),
     }
 
 

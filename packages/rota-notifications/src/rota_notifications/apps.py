@@ -50,5 +50,9 @@ class RotaNotificationsConfig(AppConfig):
         signals.schedule_changed.connect(
             receivers.on_schedule_changed, dispatch_uid=f"{uid}.changed"
         )
+        for name in ("swap_requested", "swap_taken", "swap_cancelled", "swap_taker_unavailable"):
+            getattr(signals, name).connect(
+                getattr(receivers, f"on_{name}"), dispatch_uid=f"{uid}.{name}"
+            )
         me_extra.connect(receivers.unread_count, dispatch_uid=f"{uid}.unread")
         post_migrate.connect(register_periodic_tasks, sender=self, dispatch_uid=f"{uid}.periodic")

@@ -20,6 +20,9 @@ class Event:
     title: str
     body: str
     data: dict = field(default_factory=dict)
+    # False: no webhook delivery for this recipient (an event told to several people reaches
+    # the rota's webhooks once, with its first recipient).
+    webhook: bool = True
 
     def webhook_body(self) -> dict:
         """The ``json`` webhook format: the event itself."""
@@ -108,4 +111,89 @@ def schedule_changed(*, rota, person, before, after, window, cause: str) -> Even
             "before": [[utc_iso(s), utc_iso(e)] for s, e in before],
             "after": [[utc_iso(s), utc_iso(e)] for s, e in after],
         },
+    )
+
+
+def _swap_data(swap) -> dict:
+    taker = swap.taker
+    return {
+        "swap_id": swap.pk,
+        "starts_at": utc_iso(swap.starts_at),
+        "ends_at": utc_iso(swap.ends_at),
+        "requester": {"id": swap.requester.pk, "name": swap.requester.name},
+        "taker": None if taker is None else {"id": taker.pk, "name": taker.name},
+    }
+
+
+def swap_requested(*, rota, swap, person, webhook: bool = True) -> Event:
+    """To a member who could take the swap."""
+    tz = texts.recipient_zone(person=person, rota=rota)
+    note = f" ({swap.description})" if swap.description else ""
+    return Event(
+        kind=Kind.SWAP_REQUESTED,
+        key=f"swap_requested:{swap.pk}",
+        rota=rota,
+        person=person,
+        title=f"{swap.requester.name} asks for cover on {_rota_ref(rota)}",
+        body=(
+            f"{swap.requester.name} asks someone to take their duty on {rota.name}{note}: "
+            f"{texts.span(swap.starts_at, swap.ends_at, tz)}."
+        ),
+        data=_swap_data(swap),
+        webhook=webhook,
+    )
+
+
+def swap_taken(*, rota, swap) -> Event:
+    """To the requester."""
+    person = swap.requester
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SWAP_TAKEN,
+        key=f"swap_taken:{swap.pk}",
+        rota=rota,
+        person=person,
+        title=f"{swap.taker.name} took your swap on {_rota_ref(rota)}",
+        body=(
+            f"{swap.taker.name} holds your duty on {rota.name}: "
+            f"{texts.span(swap.starts_at, swap.ends_at, tz)}."
+        ),
+        data=_swap_data(swap),
+    )
+
+
+def swap_cancelled(*, rota, swap) -> Event:
+    """To the taker of a taken swap: the duty goes back to the requester."""
+    person = swap.taker
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SWAP_CANCELLED,
+        key=f"swap_cancelled:{swap.pk}",
+        rota=rota,
+        person=person,
+        title=f"A swap you took on {_rota_ref(rota)} was cancelled",
+        body=(
+            f"{swap.requester.name} cancelled the swap on {rota.name}; the duty is theirs "
+            f"again: {texts.span(swap.starts_at, swap.ends_at, tz)}."
+        ),
+        data=_swap_data(swap),
+    )
+
+
+def swap_taker_unavailable(*, rota, swap) -> Event:
+    """To the requester: the taker is now away inside the swap's window."""
+    person = swap.requester
+    tz = texts.recipient_zone(person=person, rota=rota)
+    return Event(
+        kind=Kind.SWAP_TAKER_UNAVAILABLE,
+        key=f"swap_taker_unavailable:{swap.pk}",
+        rota=rota,
+        person=person,
+        title=f"{swap.taker.name} is now unavailable for your swap on {_rota_ref(rota)}",
+        body=(
+            f"{swap.taker.name} took your duty on {rota.name} "
+            f"({texts.span(swap.starts_at, swap.ends_at, tz)}) but is now unavailable in that "
+            "time: the schedule shows a conflict. Cancel the swap to take the duty back."
+        ),
+        data=_swap_data(swap),
     )

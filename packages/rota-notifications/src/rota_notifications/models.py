@@ -12,6 +12,10 @@ class Kind(models.TextChoices):
     SHIFT_UPCOMING = "shift_upcoming", "Shift upcoming"
     OVERRIDE_STARTED = "override_started", "Override started"
     SCHEDULE_CHANGED = "schedule_changed", "Schedule changed"
+    SWAP_REQUESTED = "swap_requested", "Swap requested"
+    SWAP_TAKEN = "swap_taken", "Swap taken"
+    SWAP_CANCELLED = "swap_cancelled", "Swap cancelled"
+    SWAP_TAKER_UNAVAILABLE = "swap_taker_unavailable", "Swap taker unavailable"
 
 
 class Notification(models.Model):

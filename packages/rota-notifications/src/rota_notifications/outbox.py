@@ -49,7 +49,9 @@ def notify_many(events: list[Event]) -> int:
     deliveries = []
     for notification, (event, _key) in zip(notifications, fresh, strict=True):
         subscriptions = [
-            s for s in by_rota.get(event.rota.pk, []) if event.kind in (s.events or [])
+            s
+            for s in by_rota.get(event.rota.pk, [])
+            if event.webhook and event.kind in (s.events or [])
         ]
         deliveries.extend(_deliveries(notification, event, subscriptions))
     if deliveries:
@@ -98,6 +100,8 @@ def _deliveries(notification, event: Event, subscriptions) -> list[Delivery]:
 
 
 def subscriptions_for(event: Event) -> list[WebhookSubscription]:
+    if not event.webhook:
+        return []
     subscriptions = WebhookSubscription.objects.filter(rota=event.rota, is_active=True)
     return [s for s in subscriptions if event.kind in (s.events or [])]
 

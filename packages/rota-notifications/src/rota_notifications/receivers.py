@@ -14,8 +14,10 @@ def on_shifts_started(sender, *, starts, **kwargs) -> None:
     with texts.system_zone_pinned():
         notify_many(
             [
-                events.shift_started(rota=rota, shift=shift, person=person, override=override)
-                for rota, shift, person, override in starts
+                events.shift_started(
+                    rota=start.rota, shift=start.shift, person=start.person, override=start.override
+                )
+                for start in starts
             ]
         )
 
@@ -51,3 +53,27 @@ def unread_count(sender, *, request, user, **kwargs) -> dict:
     from .selectors import unread_count_for_user
 
     return {"unread_notifications": unread_count_for_user(user=user)}
+
+
+def on_swap_requested(sender, *, rota, swap, **kwargs) -> None:
+    """To the rota's other active members; the rota's webhooks get it once."""
+    members = (
+        Person.objects.filter(rota_memberships__rota=rota, is_active=True)
+        .exclude(pk=swap.requester_id)
+        .order_by("rota_memberships__position")
+    )
+    for index, person in enumerate(members):
+        notify(events.swap_requested(rota=rota, swap=swap, person=person, webhook=index == 0))
+
+
+def on_swap_taken(sender, *, rota, swap, **kwargs) -> None:
+    notify(events.swap_taken(rota=rota, swap=swap))
+
+
+def on_swap_cancelled(sender, *, rota, swap, **kwargs) -> None:
+    if swap.taker_id is not None:  # an open swap cancelled concerns nobody else
+        notify(events.swap_cancelled(rota=rota, swap=swap))
+
+
+def on_swap_taker_unavailable(sender, *, rota, swap, **kwargs) -> None:
+    notify(events.swap_taker_unavailable(rota=rota, swap=swap))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from rota_core.models import Person
 
 from .adapters import rota_zone
-from .models import Membership, Override, Rota, Shift
+from .models import Membership, Override, Rota, Shift, Swap, SwapStatus
 from .periodic_admin import register_periodic_task_admin
 from .preview import WEEKDAY_CHOICES, PreviewWindowForm, schedule_preview
 from .selectors import rotas_now
@@ -27,9 +28,12 @@ from .services import (
     rota_delete,
     rota_rotate_calendar_token,
     rota_update,
+    swap_cancel,
+    swap_request,
 )
 from .services.overrides import override_validate
 from .services.rotas import DEFINITION_FIELDS, EDITABLE_FIELDS
+from .services.swaps import SwapNotOpen, swap_validate
 from .validation import validate_definition
 
 
@@ -292,6 +296,89 @@ class OverrideAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for override in queryset:
             override_delete(override=override)
+
+
+class SwapStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return SwapStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class SwapForm(forms.ModelForm):
+    class Meta:
+        model = Swap
+        fields = ["rota", "requester", "starts_at", "ends_at", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                swap_validate(
+                    rota=cleaned["rota"], requester=cleaned["requester"],
+                    starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"],
+                    now=timezone.now(),
+                )  # fmt: skip
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+@admin.register(Swap)
+class SwapAdmin(admin.ModelAdmin):
+    """Swaps with their derived status; requested through the service, cancelled by action
+    (the row stays); taking is done by the taker in the API."""
+
+    form = SwapForm
+    list_display = ["rota", "requester", "taker", "starts_at", "ends_at", "status"]
+    list_filter = ["rota", SwapStatusFilter]
+    search_fields = ["rota__name", "requester__name", "taker__name", "description"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["rota", "requester", "taker"]
+    autocomplete_fields = ["requester"]
+    actions = ["cancel_swaps"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status(timezone.now())
+
+    @admin.display(ordering="status")
+    def status(self, obj: Swap) -> str:
+        return obj.status
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["rota", "requester", "taker", "starts_at", "ends_at", "taken_at", "cancelled_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # cancel instead: the history stays
+
+    def save_model(self, request, obj: Swap, form, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["description"])
+            return
+        created = swap_request(
+            rota=obj.rota, requester=obj.requester, starts_at=obj.starts_at,
+            ends_at=obj.ends_at, description=obj.description,
+        )  # fmt: skip
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    @admin.action(description="Cancel the selected swaps", permissions=["change"])
+    def cancel_swaps(self, request, queryset) -> None:
+        done = 0
+        for swap in queryset:
+            try:
+                swap_cancel(swap=swap)
+                done += 1
+            except SwapNotOpen:
+                continue
+        self.message_user(request, f"Cancelled {done} swap(s).", messages.SUCCESS)
 
 
 register_periodic_task_admin()

@@ -33,3 +33,7 @@ class RotaSchedulingConfig(AppConfig):
         availability_changed.connect(
             receivers.announce_moved_turns, dispatch_uid="rota_scheduling.availability_changed"
         )
+        availability_changed.connect(
+            receivers.flag_swaps_of_unavailable_takers,
+            dispatch_uid="rota_scheduling.swap_takers_unavailable",
+        )

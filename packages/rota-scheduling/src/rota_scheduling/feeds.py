@@ -14,7 +14,7 @@ from rota_core.models import Person
 from .adapters import load_members, rota_zone
 from .engine import Segment, build_segments
 from .models import Rota
-from .selectors import rota_covers, rota_timeline
+from .selectors import rota_covers, rota_timeline, rota_trades
 
 PAST = timedelta(days=30)
 FUTURE = timedelta(days=180)
@@ -46,7 +46,7 @@ def _event(rota: Rota, segment: Segment, names: dict[int, str], stamp: datetime)
     event.add("dtstart", segment.start.astimezone(UTC))
     event.add("dtend", segment.end.astimezone(UTC))
     who = names.get(segment.person, "nobody")
-    suffix = " (override)" if segment.source == "override" else ""
+    suffix = {"override": " (override)", "swap": " (swap)"}.get(segment.source, "")
     event.add("summary", f"{rota.name}: {who} on duty{suffix}")
     event.add("description", f"Rota {rota.name} ({rota_zone(rota).key}); source {segment.source}.")
     if segment.conflict:
@@ -67,7 +67,11 @@ def _segments(rota: Rota, now: datetime, members: tuple[int, ...] | None = None)
     wide_start = min([start, *(s.start for s in shifts), *(c.start for c in covers)])
     wide_end = max([end, *(s.end for s in shifts), *(c.end for c in covers)])
     segments = build_segments(
-        shifts=shifts, overrides=covers, window_start=wide_start, window_end=wide_end
+        shifts=shifts,
+        overrides=covers,
+        swaps=rota_trades(rota=rota, start=wide_start, end=wide_end),
+        window_start=wide_start,
+        window_end=wide_end,
     )
     return [s for s in segments if s.person and s.end > start and s.start < end]
 
@@ -102,6 +106,7 @@ def calendar_feed(request, token: str) -> HttpResponse:
             id__in=set(person.rota_memberships.values_list("rota_id", flat=True))
             | set(person.shifts.values_list("rota_id", flat=True))
             | set(person.overrides.values_list("rota_id", flat=True))
+            | set(person.swaps_taken.taken().values_list("rota_id", flat=True))
         )
     )
     members = load_members(rotas)

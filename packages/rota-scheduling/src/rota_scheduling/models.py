@@ -187,3 +187,75 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rota}: {self.person} covers {self.starts_at:%Y-%m-%d %H:%M}Z"
+
+
+class SwapStatus(models.TextChoices):
+    OPEN = "open"
+    TAKEN = "taken"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class SwapQuerySet(models.QuerySet):
+    def with_status(self, now=None) -> SwapQuerySet:
+        """Annotate ``status``: cancelled > taken > expired (open, start passed) > open."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.annotate(
+            status=models.Case(
+                models.When(cancelled_at__isnull=False, then=models.Value(SwapStatus.CANCELLED)),
+                models.When(taken_at__isnull=False, then=models.Value(SwapStatus.TAKEN)),
+                models.When(starts_at__lte=now, then=models.Value(SwapStatus.EXPIRED)),
+                default=models.Value(SwapStatus.OPEN),
+                output_field=models.CharField(max_length=10),
+            )
+        )
+
+    def taken(self) -> SwapQuerySet:
+        """Swaps in force: taken and not cancelled (they apply when the schedule is read)."""
+        return self.filter(taken_at__isnull=False, cancelled_at__isnull=True)
+
+
+class Swap(models.Model):
+    """A swap (cover) request: ``requester`` asks someone to hold their duty on ``rota`` over
+    [starts_at, ends_at); once taken, the taker holds it wherever the requester would. Applied
+    when the schedule is read (never copied into shifts), so it follows later edits."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="swaps")
+    requester = models.ForeignKey(
+        "rota_core.Person", on_delete=models.PROTECT, related_name="swaps_requested"
+    )
+    taker = models.ForeignKey(
+        "rota_core.Person", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="swaps_taken",
+    )  # fmt: skip
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    description = models.CharField(
+        max_length=500, blank=True, validators=[validate_no_control_characters]
+    )
+    taken_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SwapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rota", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="swap_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["rota", "starts_at", "ends_at"], name="swap_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rota}: {self.requester} from {self.starts_at:%Y-%m-%d %H:%M}Z"
+
+    def status_at(self, now) -> str:
+        if self.cancelled_at is not None:
+            return SwapStatus.CANCELLED
+        if self.taken_at is not None:
+            return SwapStatus.TAKEN
+        return SwapStatus.EXPIRED if self.starts_at <= now else SwapStatus.OPEN

@@ -7,7 +7,7 @@ from django.utils import timezone
 from .models import Membership
 from .selectors import CHANGE_HORIZON, turns_by_person
 from .services.changes import diff_turns
-from .signals import schedule_changed
+from .signals import schedule_changed, swap_taker_unavailable
 
 
 def follow_system_timezone(sender, *, old=None, **kwargs) -> None:
@@ -66,3 +66,31 @@ def announce_moved_turns(sender, *, cause, deleted_person_ids, snapshots, **kwar
                 window=(start, end),
                 cause="members" if cause == "deletion" else "unavailability",
             )
+
+
+def flag_swaps_of_unavailable_takers(sender, *, person_ids, deleted_person_ids, **kwargs) -> None:
+    """Taken swaps whose taker is now unavailable somewhere in the window: tell the requester
+    (``swap_taker_unavailable``); the schedule already shows the time as ``conflict``."""
+    from rota_core.selectors import unavailable_intervals
+
+    from .models import Rota, Swap
+
+    now = timezone.now()
+    swaps = list(
+        Swap.objects.taken()
+        .filter(taker_id__in=set(person_ids) - set(deleted_person_ids), ends_at__gt=now)
+        .select_related("rota", "requester", "taker")
+    )
+    if not swaps:
+        return
+    away = unavailable_intervals(
+        person_ids={swap.taker_id for swap in swaps},
+        start=min(max(swap.starts_at, now) for swap in swaps),
+        end=max(swap.ends_at for swap in swaps),
+    )
+    for swap in swaps:
+        start = max(swap.starts_at, now)
+        if any(
+            a < swap.ends_at and (b is None or b > start) for a, b in away.get(swap.taker_id, [])
+        ):
+            swap_taker_unavailable.send(sender=Rota, rota=swap.rota, swap=swap)

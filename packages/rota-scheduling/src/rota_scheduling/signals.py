@@ -15,7 +15,7 @@ from django.dispatch import Signal
 if TYPE_CHECKING:
     from rota_core.models import Person
 
-    from .models import Override, Rota, Shift
+    from .models import Override, Rota, Shift, Swap
 
 
 class ShiftStart(NamedTuple):
@@ -25,13 +25,16 @@ class ShiftStart(NamedTuple):
     shift: Shift
     person: Person
     override: Override | None
+    swap: Swap | None = None
 
 
 shifts_started = Signal()
-"""Shifts began: one ``ShiftStart(rota, shift, person, override)`` per rota, for the latest
-shift the rota stored only. ``shift`` is the stored shift; ``person`` is who is on duty now:
-the covering person when an override is in force at the shift's start (``override``, else
-None), else the shift's person.
+"""Shifts began: one ``ShiftStart(rota, shift, person, override, swap)`` per rota, for the latest
+shift the rota stored only. ``shift`` is the stored shift (it keeps the rotation's holder: the
+history of the rotation); ``person`` is who is on duty now: the covering person when an
+override is in force at the shift's start (``override``, else None), else the shift's person;
+then, when a taken swap of that person covers the shift's start (``swap``, else None), the
+swap's taker. Receivers notify ``person``.
 
 Sent by the sweep once per batch, carrying every rota of the batch that stored a shift, after
 the batch is stored and inside the batch's transaction (a batch that fails is rolled back and
@@ -65,4 +68,35 @@ Arguments: ``sender`` (Rota class), ``rota``, ``changes`` (dict: person id -> {"
 [(start, end), ...], "after": [(start, end), ...]}, only people whose own turns changed;
 datetimes UTC), ``window`` ((start, end) the compared window), ``cause`` (str: "members",
 "definition", "unavailability", "override", "advance", "activation").
+"""
+
+swap_requested = Signal()
+"""A swap (cover) request was made: the rota's other active members may take it.
+
+Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap, with ``requester``).
+Sent once per swap, inside the transaction that creates it.
+"""
+
+swap_taken = Signal()
+"""A swap was taken: ``swap.taker`` holds the requester's duty in its window from now on.
+
+Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap, with ``requester`` and ``taker``).
+Sent once per swap (a swap is taken at most once), inside the transaction that takes it.
+"""
+
+swap_cancelled = Signal()
+"""A swap was cancelled (open or taken: a taken one gives the duty back to the requester).
+
+Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap; ``swap.taker`` is None if
+nobody had taken it). Sent once per swap, inside the transaction that cancels it.
+"""
+
+swap_taker_unavailable = Signal()
+"""Leave or a deactivation written after a swap was taken makes its taker unavailable inside
+the swap's window (the swapped time shows ``conflict: true``): the requester should know.
+
+Arguments: ``sender`` (Rota class), ``rota``, ``swap`` (Swap, with ``requester`` and
+``taker``). Sent by rota-core's availability writes (inside their transaction) for each taken,
+not cancelled swap of the person that has not ended; a later write sends it again, and
+receivers deduplicate on ``swap.pk``.
 """

@@ -10,12 +10,14 @@ from .api.views import (
     RotasScheduleView,
     RotaViewSet,
     ShiftViewSet,
+    SwapViewSet,
 )
 
 router = SimpleRouter()
 router.register("rotas", RotaViewSet, basename="rota")
 router.register("shifts", ShiftViewSet, basename="shift")
 router.register("overrides", OverrideViewSet, basename="override")
+router.register("swaps", SwapViewSet, basename="swap")
 
 urlpatterns = [
     path("oncall/", OnCallView.as_view(), name="oncall"),

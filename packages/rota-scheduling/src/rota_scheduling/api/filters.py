@@ -6,7 +6,7 @@ from django.db.models import Q
 from rota_core.api.filters import StrictBooleanFilter, UTCIsoDateTimeFilter
 from rota_core.models import Person
 
-from ..models import Override, Rota, Shift
+from ..models import Override, Rota, Shift, Swap, SwapStatus
 
 
 class RotaFilter(django_filters.FilterSet):
@@ -48,3 +48,22 @@ class OverrideFilter(django_filters.FilterSet):
     class Meta:
         model = Override
         fields = ["rota", "person"]
+
+
+class SwapFilter(django_filters.FilterSet):
+    rota = django_filters.ModelChoiceFilter(queryset=Rota.objects.all())
+    requester = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    taker = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    status = django_filters.ChoiceFilter(choices=SwapStatus.choices)
+    start = UTCIsoDateTimeFilter(method="ending_after", label="overlaps from")
+    end = UTCIsoDateTimeFilter(method="starting_before", label="overlaps until")
+
+    class Meta:
+        model = Swap
+        fields = ["rota", "requester", "taker", "status"]
+
+    def ending_after(self, queryset, name, value):
+        return queryset.filter(ends_at__gt=value)
+
+    def starting_before(self, queryset, name, value):
+        return queryset.filter(starts_at__lt=value)

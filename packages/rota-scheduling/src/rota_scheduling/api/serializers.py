@@ -18,11 +18,12 @@ from rota_core.validators import validate_no_control_characters
 
 from ..adapters import load_member_ids
 from ..engine import Segment
-from ..models import Cadence, Override, Rota, Shift, SkipPolicy
+from ..models import Cadence, Override, Rota, Shift, SkipPolicy, Swap, SwapStatus
 from ..selectors import OnDuty, RotaNow, rotas_now
-from ..services import override_create, rota_create, rota_update
+from ..services import override_create, rota_create, rota_update, swap_request
 from ..services.overrides import override_validate
 from ..services.rotas import rota_validate
+from ..services.swaps import swap_validate
 
 MAX_WINDOW = timedelta(days=366)
 REACH_BACK = timedelta(days=36525)  # history: 100 years
@@ -266,6 +267,50 @@ class OverrideSerializer(ModelSerializer):
         return override_create(created_by=user, **validated)
 
 
+class SwapSerializer(ModelSerializer):
+    """A swap (cover) request: ``requester`` asks someone to hold their duty on ``rota`` over
+    [starts_at, ends_at). ``status``: open, taken, cancelled, or expired (open and its start
+    has passed)."""
+
+    requester = PersonRefField(help_text="Whose duty is offered (written as the id).")
+    taker = PersonRefField(read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Swap
+        fields = [
+            "id", "rota", "requester", "taker", "starts_at", "ends_at", "description",
+            "status", "taken_at", "cancelled_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["taken_at", "cancelled_at", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=SwapStatus.choices))
+    def get_status(self, swap: Swap) -> str:
+        return getattr(swap, "status", None) or swap.status_at(timezone.now())
+
+    def validate(self, attrs: dict) -> dict:
+        if not self.failed_fields & {"rota", "requester", "starts_at", "ends_at"}:
+            swap_validate(
+                rota=attrs["rota"],
+                requester=attrs["requester"],
+                starts_at=attrs["starts_at"],
+                ends_at=attrs["ends_at"],
+                now=timezone.now(),
+            )
+        return attrs
+
+    def create(self, validated: dict) -> Swap:
+        return swap_request(**validated)
+
+
+class SwapTakeSerializer(Serializer):
+    person = PersonRefField(
+        required=False,
+        help_text="Who takes the swap: leave out to take it yourself; naming someone else "
+        "needs the change permission on swaps.",
+    )
+
+
 class InstantField(UTCDateTimeField):
     """A query instant at most 100 years back and 5 years ahead: projecting further ahead makes
     a request work out every shift up to it (minutes over many rotas), and dates near year 1 or
@@ -373,7 +418,7 @@ class SegmentSerializer(serializers.Serializer):
         allow_null=True, help_text="The stored shift shown (null for projected time)."
     )
     override_id = serializers.IntegerField(allow_null=True, help_text="The override shown.")
-    swap_id = serializers.IntegerField(allow_null=True, help_text="The swap shown (0.2: null).")
+    swap_id = serializers.IntegerField(allow_null=True, help_text="The taken swap shown.")
 
 
 class RotaSegmentSerializer(SegmentSerializer):
@@ -391,7 +436,7 @@ def segment_data(segment: Segment, names: dict[int, str]) -> dict:
         "conflict": segment.conflict,
         "shift_id": segment.shift_id,
         "override_id": segment.override_id,
-        "swap_id": None,
+        "swap_id": segment.swap_id,
     }
 
 

@@ -15,19 +15,23 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from rota_core.api.base import RotaAPIView, RotaViewSetMixin
 from rota_core.api.fields import utc_iso
 from rota_core.api.negotiation import FormatWinsNegotiation
-from rota_core.api.permissions import ModelChangePermission, SignedInReadModelPermsWrite
+from rota_core.api.permissions import (
+    ModelChangePermission,
+    OwnPersonOrModelPerms,
+    SignedInReadModelPermsWrite,
+)
 from rota_core.api.serializers import CalendarTokenSerializer
 from rota_core.models import Person
 from rota_core.selectors import person_for_user
 
-from ..models import Override, Rota, Shift
+from ..models import Override, Rota, Shift, Swap
 from ..selectors import (
     oncall_at,
     person_segments,
@@ -37,9 +41,16 @@ from ..selectors import (
     rotas_now,
     rotas_segments,
 )
-from ..services import override_delete, rota_advance, rota_delete, rota_rotate_calendar_token
+from ..services import (
+    override_delete,
+    rota_advance,
+    rota_delete,
+    rota_rotate_calendar_token,
+    swap_cancel,
+    swap_take,
+)
 from . import serializers as s
-from .filters import OverrideFilter, RotaFilter, ShiftFilter
+from .filters import OverrideFilter, RotaFilter, ShiftFilter, SwapFilter
 from .renderers import CSVRenderer
 
 WINDOW_PARAMS = [
@@ -181,6 +192,67 @@ class OverrideViewSet(
 
     def perform_destroy(self, instance: Override) -> None:
         override_delete(override=instance)
+
+
+class SwapPermission(OwnPersonOrModelPerms):
+    """A linked user requests and cancels their own person's swaps; for anyone else, adding
+    needs ``add_swap`` and cancelling (DELETE) ``change_swap``."""
+
+    person_field = "requester"
+    perms_map = {
+        **OwnPersonOrModelPerms.perms_map,
+        "DELETE": ["%(app_label)s.change_%(model_name)s"],
+    }
+
+
+class SwapViewSet(
+    RotaViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Swap (cover) requests. A taken swap is applied when the schedule is read: inside its
+    window, wherever the requester holds the rota, the taker does (``source: swap``).
+    DELETE cancels (the row stays, ``status: cancelled``; a taken swap gives the duty back)."""
+
+    serializer_class = s.SwapSerializer
+    permission_classes = [SwapPermission]
+    person_field = "requester"
+    filterset_class = SwapFilter
+    queryset = Swap.objects.select_related("requester", "taker").order_by("starts_at", "id")
+
+    def get_queryset(self):
+        return self.queryset.with_status(timezone.now())
+
+    @extend_schema(responses={200: s.SwapSerializer})
+    def destroy(self, request, *args, **kwargs):
+        """Cancel the swap: its requester's linked user, or a user with ``change_swap``."""
+        swap = swap_cancel(swap=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=swap.pk)).data)
+
+    @extend_schema(request=s.SwapTakeSerializer, responses={200: s.SwapSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def take(self, request, pk=None):
+        """Take the open swap: for yourself (your linked person, an active member of the rota
+        other than the requester, available over the whole window), or with ``change_swap``
+        for the ``person`` named. 409 when it is no longer open (taken, cancelled, expired)."""
+        swap = self.get_object()
+        params = s.SwapTakeSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        own = person_for_user(user=request.user)
+        taker = params.validated_data.get("person") or own
+        may_name = request.user.has_perm("rota_scheduling.change_swap")
+        if not may_name and (own is None or taker != own):
+            raise PermissionDenied(
+                "You may take a swap for your own linked person; for someone else it needs "
+                "the change permission."
+            )
+        if taker is None:
+            raise ValidationError({"person": ["Name the person who takes the swap."]})
+        swap = swap_take(swap=swap, taker=taker)
+        return Response(self.get_serializer(self.get_queryset().get(pk=swap.pk)).data)
 
 
 class OnCallView(RotaAPIView):

@@ -22,6 +22,7 @@ class Segment(NamedTuple):
     conflict: bool
     shift_id: int | None = None
     override_id: int | None = None
+    swap_id: int | None = None
 
 
 class Cover(NamedTuple):
@@ -33,12 +34,26 @@ class Cover(NamedTuple):
     override_id: int | None = None
 
 
+class Trade(NamedTuple):
+    """A taken swap: over [start, end), wherever ``requester`` holds the rota (after the
+    overrides), ``taker`` holds it instead. ``taker_away``: the taker's (start, end) leave and
+    inactivity, which flag the swapped time ``conflict``."""
+
+    start: datetime
+    end: datetime
+    requester: PersonId
+    taker: PersonId
+    swap_id: int | None = None
+    taker_away: tuple = ()
+
+
 def build_segments(
     *,
     shifts: Sequence[Any],
     overrides: Sequence[Cover],
     window_start: datetime,
     window_end: datetime,
+    swaps: Sequence[Trade] = (),
 ) -> list[Segment]:
     """Segments tiling [window_start, window_end) exactly, in order.
 
@@ -53,7 +68,7 @@ def build_segments(
     base = _base_layer(shifts, window_start, window_end)
     covers = _clipped_covers(overrides, window_start, window_end)
     if not covers:
-        return base
+        return apply_trades(base, swaps)
 
     result: list[Segment] = []
     first_cover = 0
@@ -72,7 +87,34 @@ def build_segments(
             result.append(_piece(piece, cursor, piece.end))
     result.extend(covers)
     result.sort(key=_START)
-    return result
+    return apply_trades(result, swaps)
+
+
+def apply_trades(segments: list[Segment], trades: Sequence[Trade]) -> list[Segment]:
+    """The final holders with the taken swaps applied: inside a trade's window, each piece the
+    requester holds goes to the taker (``source="swap"``), split at the window's edges."""
+    for trade in sorted(trades, key=_START):
+        result: list[Segment] = []
+        for seg in segments:
+            if (
+                seg.person != trade.requester
+                or seg.source == "swap"
+                or seg.end <= trade.start
+                or seg.start >= trade.end
+            ):
+                result.append(seg)
+                continue
+            start, end = max(seg.start, trade.start), min(seg.end, trade.end)
+            if seg.start < start:
+                result.append(_piece(seg, seg.start, start))
+            away = any(a < end and b > start for a, b in trade.taker_away)
+            result.append(
+                Segment(start, end, trade.taker, "swap", away, seg.shift_id, None, trade.swap_id)
+            )
+            if end < seg.end:
+                result.append(_piece(seg, end, seg.end))
+        segments = result
+    return segments
 
 
 def _base_layer(

@@ -20,6 +20,7 @@ from .timeline import (
     rota_covers,
     rota_segments,
     rota_timeline,
+    rota_trades,
     rotas_segments,
     turns_by_person,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "rota_segments",
     "rota_stats",
     "rota_timeline",
+    "rota_trades",
     "rotas_for_api",
     "rotas_now",
     "rotas_segments",

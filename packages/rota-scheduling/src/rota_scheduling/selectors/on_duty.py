@@ -1,4 +1,5 @@
-"""Who holds a rota at an instant: overrides, then stored shifts, then the projection."""
+"""Who holds a rota at an instant: overrides, then stored shifts, then the projection; then a
+taken swap of the holder hands it to the taker."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from ..adapters import Members, load_members, rota_recurrence
-from ..models import Override, Rota, Shift
+from ..models import Override, Rota, Shift, Swap
 from .timeline import rota_timeline
 
 # The rota's current shift (the latest stored), annotated onto the rotas the API reads in the
@@ -111,14 +112,43 @@ def holders_for(
             if rota_id in unanswered:
                 stored.setdefault(rota_id, []).append(span)
     projected = _projected_spans(projecting, members) if projecting else {}
+    trades: dict[int, list] = defaultdict(list)
+    for rota_id, *trade in (
+        Swap.objects.taken()
+        .filter(scope, starts_at__lte=high, ends_at__gt=low)
+        .order_by()
+        .values_list("rota_id", "starts_at", "ends_at", "requester_id", "taker_id", "taker__name")
+    ):
+        trades[rota_id].append(trade)
     return [
-        _holder(
-            rota.id,
+        _swapped(
+            _holder(
+                rota.id,
+                when,
+                covers.get(rota.id, []) + projected.get((rota.id, when), stored.get(rota.id, [])),
+            ),
             when,
-            covers.get(rota.id, []) + projected.get((rota.id, when), stored.get(rota.id, [])),
+            trades.get(rota.id, []),
         )
         for rota, when in probes
     ]
+
+
+def _swapped(holder: OnDuty, at: datetime, trades: list) -> OnDuty:
+    """The holder after the taken swaps: the taker, over the part of the holder's span inside
+    the swap's window, when the holder is the swap's requester."""
+    for start, end, requester, taker, name in trades:
+        if requester == holder.person_id and start <= at < end:
+            return OnDuty(
+                holder.rota_id,
+                taker,
+                max(start, holder.starts_at) if holder.starts_at else start,
+                min(end, holder.ends_at) if holder.ends_at else end,
+                "swap",
+                False,
+                name,
+            )
+    return holder
 
 
 _UNREAD = object()

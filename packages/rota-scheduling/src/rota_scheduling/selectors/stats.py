@@ -9,7 +9,7 @@ from datetime import datetime
 from ..adapters import load_member_ids
 from ..engine import build_segments
 from ..models import Rota
-from .timeline import rota_covers, rota_timeline
+from .timeline import rota_covers, rota_timeline, rota_trades
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,12 @@ class PersonStats:
 
 def rota_stats(*, rota: Rota, start: datetime, end: datetime) -> list[PersonStats]:
     """Per person: shifts taken (starting in the window), hours on duty (overrides counted
-    for the coverer), times passed over."""
+    for the coverer, taken swaps for the taker), times passed over."""
     timeline = rota_timeline(rota=rota, start=start, end=end)
     segments = build_segments(
         shifts=timeline,
         overrides=rota_covers(rota=rota, start=start, end=end),
+        swaps=rota_trades(rota=rota, start=start, end=end),
         window_start=start,
         window_end=end,
     )

@@ -1,4 +1,5 @@
-"""A rota's timeline: stored history, then projection; segments with overrides on top."""
+"""A rota's timeline: stored history, then projection; segments with overrides on top, then
+the taken swaps (applied here, on read: see docs/decisions/0016-swaps-applied-on-read.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from rota_core.selectors import unavailable_intervals
+
 from ..adapters import (
     load_availability,
     load_member_ids,
@@ -15,8 +18,16 @@ from ..adapters import (
     rota_cycle_state,
     rota_recurrence,
 )
-from ..engine import Availability, Cover, PlannedShift, Segment, build_segments, project
-from ..models import Override, Rota, Shift
+from ..engine import (
+    Availability,
+    Cover,
+    PlannedShift,
+    Segment,
+    Trade,
+    build_segments,
+    project,
+)
+from ..models import Override, Rota, Shift, Swap
 
 CHANGE_HORIZON = timedelta(days=14)
 
@@ -130,14 +141,41 @@ def rota_covers(*, rota: Rota, start: datetime, end: datetime) -> list[Cover]:
     return _covers([rota.id], start=start, end=end).get(rota.id, [])
 
 
+def _trades(rota_ids, *, start: datetime, end: datetime) -> dict[int, list[Trade]]:
+    """The taken swaps overlapping [start, end), by rota, each with its taker's leave and
+    inactivity in its window (two or three queries however many rotas)."""
+    rows = list(
+        Swap.objects.taken()
+        .filter(rota_id__in=rota_ids, starts_at__lt=end, ends_at__gt=start)
+        .values_list("rota_id", "starts_at", "ends_at", "requester_id", "taker_id", "id")
+    )
+    found: dict[int, list[Trade]] = defaultdict(list)
+    if not rows:
+        return found
+    away = unavailable_intervals(
+        person_ids={row[4] for row in rows},
+        start=min(row[1] for row in rows),
+        end=max(row[2] for row in rows),
+    )
+    for rota_id, starts_at, ends_at, requester, taker, swap_id in rows:
+        spans = tuple((a, b or ends_at) for a, b in away.get(taker, []))
+        found[rota_id].append(Trade(starts_at, ends_at, requester, taker, swap_id, spans))
+    return found
+
+
+def rota_trades(*, rota: Rota, start: datetime, end: datetime) -> list[Trade]:
+    return _trades([rota.id], start=start, end=end).get(rota.id, [])
+
+
 def rota_segments(
     *, rota: Rota, start: datetime, end: datetime, members: Sequence[int] | None = None
 ) -> list[Segment]:
-    """Who is on duty over [start, end): segments tiling the window, overrides on top.
-    ``members`` as in ``rota_timeline``."""
+    """Who is on duty over [start, end): segments tiling the window, overrides on top, then
+    the taken swaps. ``members`` as in ``rota_timeline``."""
     return build_segments(
         shifts=rota_timeline(rota=rota, start=start, end=end, members=members),
         overrides=rota_covers(rota=rota, start=start, end=end),
+        swaps=rota_trades(rota=rota, start=start, end=end),
         window_start=start,
         window_end=end,
     )
@@ -152,6 +190,7 @@ def rotas_segments(
     loaded = load_members(list(rotas), leave_since=min(cuts) if cuts else None)
     stored = _stored(rotas, start=start, end=end)
     covers = _covers([rota.id for rota in rotas], start=start, end=end)
+    trades = _trades([rota.id for rota in rotas], start=start, end=end)
     return {
         rota.id: build_segments(
             shifts=_timeline(
@@ -163,6 +202,7 @@ def rotas_segments(
                 availability=loaded.availability,
             ),
             overrides=covers.get(rota.id, []),
+            swaps=trades.get(rota.id, []),
             window_start=start,
             window_end=end,
         )

@@ -9,9 +9,11 @@ from .rotas import (
     rota_update,
     rotas_follow_system_timezone,
 )
+from .swaps import SwapNotOpen, swap_cancel, swap_request, swap_take
 from .sweep import SweepResult, rotate_due, send_reminders
 
 __all__ = [
+    "SwapNotOpen",
     "SweepResult",
     "announce_started_overrides",
     "override_create",
@@ -24,4 +26,7 @@ __all__ = [
     "rotas_follow_system_timezone",
     "rotate_due",
     "send_reminders",
+    "swap_cancel",
+    "swap_request",
+    "swap_take",
 ]

@@ -21,7 +21,7 @@ from ..adapters import (
 )
 from ..conf import app_settings
 from ..engine import Availability, CycleState, PlannedShift, assign, project
-from ..models import Override, Rota, Shift, ShiftSource
+from ..models import Override, Rota, Shift, ShiftSource, Swap
 from ..signals import ShiftStart, shifts_started
 
 STATE_FIELDS = [
@@ -287,14 +287,23 @@ def shift_start(
     rota: Rota, shift: Shift, *, overrides: Iterable[Override] | None = None
 ) -> ShiftStart:
     """What ``shifts_started`` says of a stored shift: an override in force at its start means
-    the covering person is the one on duty. ``overrides``: the rota's overrides around the
+    the covering person is the one on duty, and a taken swap of that person in force then
+    means its taker is (one query for swaps). ``overrides``: the rota's overrides around the
     shift's start when the caller loaded them already (the sweep does, for a whole batch);
     without them, one query."""
     if overrides is None:
         override = cover_at(rota, shift.starts_at)
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
-    return ShiftStart(rota, shift, override.person if override else shift.person, override)
+    person = override.person if override else shift.person
+    swap = (
+        Swap.objects.taken()
+        .filter(rota=rota, requester=person, starts_at__lte=shift.starts_at)
+        .filter(ends_at__gt=shift.starts_at)
+        .select_related("taker")
+        .first()
+    )
+    return ShiftStart(rota, shift, swap.taker if swap else person, override, swap)
 
 
 def announce_shift(
