@@ -14,6 +14,7 @@ from rota_scheduling.services import (
 )
 
 pytestmark = pytest.mark.django_db
+HOURS_2 = timedelta(hours=2)
 
 
 def daily_rota(rota_factory, people, **fields):
@@ -37,6 +38,31 @@ def test_a_handoff_with_an_override_in_force_notifies_the_covering_person(rota_f
     started = Notification.objects.get(kind=Kind.SHIFT_STARTED)
     assert started.person == coverer
     assert "covering" in started.body
+
+
+def test_a_handoff_inside_an_override_of_nobody_notifies_no_one(rota_factory, people):
+    rota = daily_rota(rota_factory, people[:3])
+    handoff = rota.next_handoff_at
+    override_create(
+        rota=rota, person=None, starts_at=handoff - timedelta(hours=1), ends_at=handoff + HOURS_2
+    )
+    Notification.objects.all().delete()
+    rotate_due(now=handoff + timedelta(seconds=5))
+    rota.refresh_from_db()
+    assert rota.current_shift.starts_at == handoff  # the handoff is stored all the same
+    assert not Notification.objects.filter(kind=Kind.SHIFT_STARTED).exists()
+
+
+def test_an_override_of_nobody_that_starts_now_notifies_no_one(rota_factory, people):
+    rota = daily_rota(rota_factory, people[:2])
+    Notification.objects.all().delete()
+    now = timezone.now()
+    made = override_create(rota=rota, person=None, starts_at=now, ends_at=now + HOURS_2)
+    made.refresh_from_db()
+    assert made.started_notified_at is not None  # announced: never tried again
+    assert not Notification.objects.filter(kind=Kind.OVERRIDE_STARTED).exists()
+    # the holder it relieves hears of it as a schedule change
+    assert Notification.objects.filter(kind=Kind.SCHEDULE_CHANGED).exists()
 
 
 def test_reminder_goes_once_to_the_next_person_in_their_zone(rota_factory, people):

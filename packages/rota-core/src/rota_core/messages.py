@@ -7,6 +7,7 @@ words as ``unknown_timezone`` (a test holds the two together).
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 
 def _ids(ids: Iterable[object]) -> str:
@@ -29,6 +30,14 @@ def unknown_ids(kind: str, ids: Iterable[object]) -> str:
 
 def inactive_people(ids: Iterable[object]) -> str:
     return f"Only active people can be chosen; inactive person id(s): {_ids(ids)}."
+
+
+def unavailable(name: str, start: datetime, end: datetime | None, window: str) -> str:
+    """Leave (or deactivation: no end) inside a window someone is asked to hold:
+    ``Ann is unavailable from 2027-03-09 20:00Z to 2027-03-11 09:00Z, inside the swap's window.``
+    """
+    until = f" to {end:%Y-%m-%d %H:%M}Z" if end else ""
+    return f"{name} is unavailable from {start:%Y-%m-%d %H:%M}Z{until}, inside {window}."
 
 
 def already_exists(kind: str, field: str) -> str:

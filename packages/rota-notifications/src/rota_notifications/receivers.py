@@ -18,6 +18,7 @@ def on_shifts_started(sender, *, starts, **kwargs) -> None:
                     rota=start.rota, shift=start.shift, person=start.person, override=start.override
                 )
                 for start in starts
+                if start.person is not None  # an override of nobody: no one to tell
             ]
         )
 

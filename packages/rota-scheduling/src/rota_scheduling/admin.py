@@ -251,8 +251,8 @@ class OverrideForm(forms.ModelForm):
         if self.instance.pk is not None:
             return cleaned  # only the reason can change (the rest is read only)
         values = {name: cleaned.get(name) for name in ("rota", "person", "starts_at", "ends_at")}
-        if None in values.values():
-            return cleaned  # a missing or bad field is already reported
+        if self.errors or None in (values["rota"], values["starts_at"], values["ends_at"]):
+            return cleaned  # a missing or bad field is already reported (no person: nobody)
         try:
             override_validate(**values)
         except ValidationError as exc:

@@ -154,11 +154,16 @@ class Shift(models.Model):
 
 
 class Override(models.Model):
-    """Someone covers [starts_at, ends_at) instead of whoever the rotation assigns."""
+    """Someone covers [starts_at, ends_at) instead of whoever the rotation assigns; no
+    ``person``: nobody is on duty for the rota then."""
 
     rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="overrides")
     person = models.ForeignKey(
-        "rota_core.Person", on_delete=models.PROTECT, related_name="overrides"
+        "rota_core.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="overrides",
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -186,7 +191,7 @@ class Override(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rota}: {self.person} covers {self.starts_at:%Y-%m-%d %H:%M}Z"
+        return f"{self.rota}: {self.person or 'nobody'} covers {self.starts_at:%Y-%m-%d %H:%M}Z"
 
 
 class SwapStatus(models.TextChoices):

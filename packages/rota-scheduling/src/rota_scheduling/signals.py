@@ -23,7 +23,7 @@ class ShiftStart(NamedTuple):
 
     rota: Rota
     shift: Shift
-    person: Person
+    person: Person | None
     override: Override | None
     swap: Swap | None = None
 
@@ -34,7 +34,8 @@ shift the rota stored only. ``shift`` is the stored shift (it keeps the rotation
 history of the rotation); ``person`` is who is on duty now: the covering person when an
 override is in force at the shift's start (``override``, else None), else the shift's person;
 then, when a taken swap of that person covers the shift's start (``swap``, else None), the
-swap's taker. Receivers notify ``person``.
+swap's taker. Receivers notify ``person``; it is None when an override of nobody is in
+force (nobody is on duty: there is no one to tell).
 
 Sent by the sweep once per batch, carrying every rota of the batch that stored a shift, after
 the batch is stored and inside the batch's transaction (a batch that fails is rolled back and
@@ -58,7 +59,7 @@ override_started = Signal()
 """An override's interval began (sent once per override, by the sweep or on creation).
 
 Arguments: ``sender`` (Rota class), ``rota``, ``override`` (Override), ``person`` (covering
-Person).
+Person). Not sent for an override of nobody (``person`` null): there is no one to tell.
 """
 
 schedule_changed = Signal()

@@ -245,7 +245,11 @@ class ShiftSerializer(ModelSerializer):
 class OverrideSerializer(ModelSerializer):
     """Someone covers [starts_at, ends_at) on a rota instead of the rotation's assignee."""
 
-    person = PersonRefField(help_text="The covering person (written as the id).")
+    person = PersonRefField(
+        allow_null=True,
+        help_text="The covering person (written as the id); null: nobody is on duty for the "
+        "rota over the interval.",
+    )
 
     class Meta:
         model = Override

@@ -26,11 +26,12 @@ class Segment(NamedTuple):
 
 
 class Cover(NamedTuple):
-    """An override: ``person`` covers [start, end) whoever the rotation has there."""
+    """An override: ``person`` covers [start, end) whoever the rotation has there (None:
+    nobody holds the rota then)."""
 
     start: datetime
     end: datetime
-    person: PersonId
+    person: PersonId | None
     override_id: int | None = None
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from rota_core import messages
 from rota_core.models import Person
+from rota_core.selectors import unavailable_intervals
 
 from ..models import Override, Rota
 from ..signals import override_started
@@ -24,7 +25,8 @@ def _validate(
     *, rota: Rota | None, person: Person | None, starts_at, ends_at, now: datetime
 ) -> None:
     """Every rule an override breaks, in one ValidationError; a value left out (None: it
-    failed its own check) skips the rules that need it."""
+    failed its own check, or nobody covers) skips the rules that need it. The covering person
+    must be active and free of leave over the whole interval."""
     errors: dict[str, list[str]] = {}
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = [messages.must_be_after("ends_at", "starts_at")]
@@ -32,6 +34,11 @@ def _validate(
         errors["ends_at"] = ["An override cannot end in the past."]
     if person is not None and not person.is_active:
         errors["person"] = [messages.inactive_people([person.pk])]
+    elif person is not None and starts_at is not None and ends_at is not None:
+        away = unavailable_intervals(person_ids=[person.pk], start=starts_at, end=ends_at)
+        if away.get(person.pk):
+            start, end = away[person.pk][0]
+            errors["person"] = [messages.unavailable(person.name, start, end, "the override")]
     if rota is not None and starts_at is not None and ends_at is not None and ends_at > starts_at:
         clash = Override.objects.filter(
             rota=rota, starts_at__lt=ends_at, ends_at__gt=starts_at
@@ -62,9 +69,12 @@ def override_validate(
 
 
 def announce_override(override: Override, *, now: datetime) -> None:
-    """Send override_started once (the row is locked by the caller)."""
+    """Send override_started once (the row is locked by the caller); an override of nobody
+    (``person`` None) is marked as announced without a signal: there is no one to tell."""
     override.started_notified_at = now
     override.save(update_fields=["started_notified_at"])
+    if override.person_id is None:
+        return
     override_started.send(
         sender=Rota, rota=override.rota, override=override, person=override.person
     )
@@ -74,7 +84,7 @@ def announce_override(override: Override, *, now: datetime) -> None:
 def override_create(
     *,
     rota: Rota,
-    person: Person,
+    person: Person | None,
     starts_at: datetime,
     ends_at: datetime,
     reason: str = "",

@@ -296,7 +296,7 @@ def shift_start(
     else:
         override = next((o for o in overrides if o.starts_at <= shift.starts_at < o.ends_at), None)
     person = override.person if override else shift.person
-    swap = (
+    swap = person and (
         Swap.objects.taken()
         .filter(rota=rota, requester=person, starts_at__lte=shift.starts_at)
         .filter(ends_at__gt=shift.starts_at)

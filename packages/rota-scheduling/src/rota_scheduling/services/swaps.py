@@ -111,8 +111,7 @@ def _taker_errors(swap: Swap, taker: Person) -> list[str]:
         return [f"{taker.name} is not a member of this rota."]
     away = unavailable_intervals(person_ids=[taker.pk], start=swap.starts_at, end=swap.ends_at)
     for start, end in away.get(taker.pk, []):
-        until = f" to {_fmt(end)}" if end else ""
-        return [f"{taker.name} is unavailable from {_fmt(start)}{until}, inside the swap's window."]
+        return [messages.unavailable(taker.name, start, end, "the swap's window")]
     return []
 
 
