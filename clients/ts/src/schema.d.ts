@@ -744,8 +744,8 @@ export interface components {
         Override: {
             readonly id: number;
             rota: number;
-            /** @description The covering person (written as the id). */
-            person: components["schemas"]["PersonRef"];
+            /** @description The covering person (written as the id); null: nobody is on duty for the rota over the interval. */
+            person: components["schemas"]["PersonRef"] | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
@@ -757,8 +757,8 @@ export interface components {
         /** @description Someone covers [starts_at, ends_at) on a rota instead of the rotation's assignee. */
         OverrideRequest: {
             rota: number;
-            /** @description The covering person (written as the id). */
-            person: number;
+            /** @description The covering person (written as the id); null: nobody is on duty for the rota over the interval. */
+            person: number | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
