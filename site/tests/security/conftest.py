@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from rota_core.testing.factories import PersonFactory, UnavailabilityFactory, UserFactory
@@ -131,7 +132,11 @@ def objects(db):
         "other_person": other,
         "person-calendar-token": me,
         "unavailability": UnavailabilityFactory(person=me),
-        "other_unavailability": UnavailabilityFactory(person=other),
+        # Three days out: the override below (from an hour from now, for a day) must not fall
+        # in Other's leave, which would refuse Other as its coverer.
+        "other_unavailability": UnavailabilityFactory(
+            person=other, starts_at=timezone.now() + dt.timedelta(days=3)
+        ),
         "rota": rota,
         "shift": Shift.objects.filter(rota=rota).first(),
         "override": OverrideFactory(rota=rota, person=other),
