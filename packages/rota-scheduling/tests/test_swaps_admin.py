@@ -14,9 +14,10 @@ URL = "/admin/rota_scheduling/swap/"
 
 @pytest.fixture
 def swaps(make_rota, people):
-    """B's next week on a weekly rota started today: one taken by C, one cancelled."""
+    """B's week (the next) on a weekly rota whose first handoff was yesterday at 09:00, at any
+    hour of today: one taken by C, one cancelled."""
     now = timezone.now()
-    rota = make_rota(people, now=now, starts_on=now.date())
+    rota = make_rota(people, now=now, starts_on=now.date() - timedelta(1))
     b1 = rota.next_handoff_at
     taken = swap_request(rota=rota, requester=people[1], starts_at=b1, ends_at=b1 + timedelta(1))
     swap_take(swap=taken, taker=people[2])
@@ -41,7 +42,7 @@ def test_a_swap_over_time_the_requester_does_not_hold_is_a_form_error(
     admin_client, make_rota, people
 ):
     now = timezone.now()
-    rota = make_rota(people, now=now, starts_on=now.date())
+    rota = make_rota(people, now=now, starts_on=now.date() - timedelta(1))  # A's week, then B's
     b1 = rota.next_handoff_at
 
     response = admin_client.post(
